@@ -1,0 +1,150 @@
+// The edge: the public HTTP server. Routes each request by Host to the tunnel bound to that
+// hostname, accepts agent connections (WebSocket at AGENT_PATH on the edge's own host), and
+// serves the edge's own endpoints (the central OIDC callback). Runs embedded in the desktop
+// app / CLI, or standalone as `gatehouse edge`.
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { MuxSession } from '../protocol/session.ts';
+import { MAX_MESSAGE } from '../protocol/frame.ts';
+import { TunnelRegistry } from './registry.ts';
+import { proxyRequest, proxyUpgrade, sendPage, type ProxyEnv } from './proxy.ts';
+import { handleAgentSession, type AgentGrant, type PolicyFactory } from './agents.ts';
+import { silentLogger, type Logger } from '../common/log.ts';
+import { listen } from '../common/net.ts';
+import { delay, waitFor } from '../common/wait.ts';
+import type { EdgeStats } from './types.ts';
+
+export const AGENT_PATH = '/.gatehouse/agent';
+
+export interface EdgeOptions {
+  host: string;
+  port: number;
+  /** The edge's public base URL: `http://localhost:8080`, `https://tunnels.example.com`. Tunnels live at `<scheme>://<name>.<host>`. */
+  baseUrl?: string;
+  /** Decides whether an agent's bearer token is accepted. */
+  authorize(token: string | undefined): AgentGrant | null;
+  /** Compiles a tunnel's traffic policy; without it, a tunnel that sends a policy is refused. */
+  policyFactory?: PolicyFactory;
+  /** Serves requests on the edge's own host (the OIDC callback); returns false to fall through to 404. */
+  edgeHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
+  heartbeatMs?: number;
+  toleranceMs?: number;
+  log?: Logger;
+  server?: http.Server;
+}
+
+export interface Edge {
+  /** Where agents connect, e.g. `ws://127.0.0.1:8080/.gatehouse/agent`. */
+  readonly agentUrl: string;
+  readonly baseUrl: string;
+  readonly port: number;
+  stats(): EdgeStats;
+  /** Stop accepting, tell agents to go away, let in-flight requests finish for up to graceMs. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startEdge(opts: EdgeOptions): Promise<Edge> {
+  const log = opts.log ?? silentLogger;
+  const registry = new TunnelRegistry();
+  const sessions = new Set<MuxSession>();
+  const server =
+    opts.server ??
+    http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 65_000 });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_MESSAGE + 1024 });
+  await listen(server, opts.port, opts.host);
+  const port = (server.address() as { port: number }).port;
+  const base = new URL(opts.baseUrl ?? `http://localhost:${port}`);
+  const scheme = base.protocol === 'https:' ? 'https' : 'http';
+  const baseHost = base.host.toLowerCase(); // includes a non-default port
+  const env: ProxyEnv = { registry, log, scheme, stats: { requests: 0, inFlight: 0 } };
+  const hostToTunnel = (host: string | undefined) => {
+    if (!host) return undefined;
+    const h = normalizeHost(host, scheme);
+    return h.endsWith('.' + baseHost) ? registry.get(h) : undefined;
+  };
+
+  server.on('request', (req, res) => {
+    const t = hostToTunnel(req.headers.host);
+    if (t) {
+      proxyRequest(env, t, req, res).catch((err: Error) => {
+        log.error('request failed', { err });
+        sendPage(res, 500, 'Gatehouse error', 'The edge could not handle this request.');
+      });
+      return;
+    }
+    if (isEdgeHost(req.headers.host, baseHost, scheme) && opts.edgeHandler?.(req, res)) return;
+    const host = req.headers.host ?? '(none)';
+    sendPage(res, 404, 'Tunnel not found', `No tunnel is online at ${host}. Check the address, or start the tunnel in Gatehouse.`);
+  });
+
+  server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, early: Buffer) => {
+    socket.on('error', () => socket.destroy());
+    const t = hostToTunnel(req.headers.host);
+    if (t) {
+      proxyUpgrade(env, t, req, socket, early).catch(() => socket.destroy());
+      return;
+    }
+    if (new URL(req.url ?? '/', 'http://x').pathname !== AGENT_PATH) return rejectUpgrade(socket, 404, 'no tunnel at this host');
+    const token = bearer(req.headers.authorization);
+    const grant = opts.authorize(token);
+    if (!grant) {
+      log.warn('agent refused: authtoken rejected', { ip: req.socket.remoteAddress });
+      return rejectUpgrade(socket, 401, 'authtoken rejected by edge');
+    }
+    wss.handleUpgrade(req, socket, early, (ws: WebSocket) => {
+      const session = new MuxSession(ws, { client: false, heartbeatMs: opts.heartbeatMs, toleranceMs: opts.toleranceMs, log });
+      sessions.add(session);
+      session.on('close', () => sessions.delete(session));
+      handleAgentSession({ session, grant, registry, log, scheme, baseHost, policyFactory: opts.policyFactory });
+    });
+  });
+
+  const agentUrl = `ws://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}${AGENT_PATH}`;
+  let closing: Promise<void> | null = null;
+  return {
+    agentUrl,
+    baseUrl: base.origin,
+    port,
+    stats: () => ({
+      agents: sessions.size,
+      tunnels: registry.size,
+      openStreams: [...sessions].reduce((n, s) => n + s.streamCount, 0),
+      requests: env.stats.requests,
+    }),
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const s of sessions) s.goAway();
+        await waitFor(() => env.stats.inFlight === 0, graceMs);
+        for (const s of sessions) s.close(1001, 'edge shutting down');
+        server.closeAllConnections();
+        wss.close();
+        registry.clear();
+        await Promise.race([closed, delay(1000)]);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Lower-case host with the scheme's default port removed. */
+function normalizeHost(host: string, scheme: 'http' | 'https'): string {
+  const h = host.toLowerCase();
+  const def = scheme === 'https' ? ':443' : ':80';
+  return h.endsWith(def) ? h.slice(0, -def.length) : h;
+}
+
+function isEdgeHost(host: string | undefined, baseHost: string, scheme: 'http' | 'https'): boolean {
+  return host !== undefined && normalizeHost(host, scheme) === baseHost;
+}
+
+function bearer(header: string | undefined): string | undefined {
+  const m = header && /^Bearer\s+(\S+)$/i.exec(header);
+  return m ? m[1] : undefined;
+}
+
+function rejectUpgrade(socket: Duplex, status: number, message: string): void {
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+}

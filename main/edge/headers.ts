@@ -1,0 +1,74 @@
+// Header hygiene on the way through the edge: hop-by-hop headers stop here (RFC 9110 §7.6.1),
+// and X-Forwarded-* are set from what the edge saw, never trusted from the visitor.
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'forwarded',
+]);
+
+/** Raw header pairs from Node's flat rawHeaders, minus hop-by-hop and any named in Connection. */
+export function requestPairs(raw: string[], connection: string | undefined, keepUpgrade: boolean): [string, string][] {
+  const named = connection ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : null;
+  const out: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || named?.has(lower)) {
+      if (!(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
+    }
+    out.push([name, raw[i + 1]!]);
+  }
+  return out;
+}
+
+/** Map form (lower-case keys) for the traffic policy; back to pairs after it ran. */
+export function pairsToMap(pairs: [string, string][]): Record<string, string | string[]> {
+  const map: Record<string, string | string[]> = {};
+  for (const [k, v] of pairs) {
+    const key = k.toLowerCase();
+    const prev = map[key];
+    if (prev === undefined) map[key] = v;
+    else if (Array.isArray(prev)) prev.push(v);
+    else map[key] = [prev, v];
+  }
+  return map;
+}
+
+export function mapToPairs(map: Record<string, string | string[] | undefined>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(map)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const x of v) out.push([k, x]);
+    else out.push([k, v]);
+  }
+  return out;
+}
+
+export function addForwarded(pairs: [string, string][], clientIp: string, host: string, proto: string): void {
+  pairs.push(['X-Forwarded-For', clientIp], ['X-Forwarded-Host', host], ['X-Forwarded-Proto', proto]);
+}
+
+const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
+
+/** Response header pairs flattened for res.writeHead, hop-by-hop removed. */
+export function responseFlat(pairs: [string, string][], keepUpgrade = false): string[] {
+  const flat: string[] = [];
+  for (const [k, v] of pairs) {
+    const lower = k.toLowerCase();
+    if (RESPONSE_HOP.has(lower) && !(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
+    flat.push(k, v);
+  }
+  return flat;
+}

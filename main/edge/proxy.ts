@@ -1,0 +1,176 @@
+// Forwarding one visitor request (or WebSocket upgrade) through a tunnel: run the tunnel's
+// policy, open a stream to a live agent connection, stream the body both ways with backpressure
+// (pipe + the stream's credit window), and turn every failure into a clear page, never a hang.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Tunnel, TunnelRegistry } from './registry.ts';
+import { EdgeRequestContext, clientIpOf } from './context.ts';
+import { addForwarded, mapToPairs, pairsToMap, requestPairs, responseFlat } from './headers.ts';
+import { htmlPage, pageHeaders } from '../common/html.ts';
+import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
+import type { MuxStream } from '../protocol/stream.ts';
+import type { HeaderMap, Reply, ResponseContext } from '../policy/types.ts';
+import type { Logger } from '../common/log.ts';
+
+export interface ProxyEnv {
+  registry: TunnelRegistry;
+  log: Logger;
+  /** The scheme visitors use (`https` behind TLS). */
+  scheme: 'http' | 'https';
+  stats: { requests: number; inFlight: number };
+}
+
+export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  env.stats.requests++;
+  const clientIp = clientIpOf(req);
+  let pairs = requestPairs(req.rawHeaders, req.headers.connection, false);
+  let ctx: EdgeRequestContext | null = null;
+  if (t.policy) {
+    ctx = new EdgeRequestContext(req, t, pairsToMap(pairs), clientIp, false);
+    try {
+      await t.policy.onRequest(ctx);
+    } catch (err) {
+      env.log.error('traffic policy failed', { tunnel: t.name, err: err as Error });
+      return sendPage(res, 500, 'Gatehouse error', 'The tunnel\'s traffic policy failed on this request; the edge log has the details.');
+    }
+    if (ctx.replyValue) return writeReply(res, ctx.replyValue);
+    pairs = mapToPairs(ctx.headers);
+  }
+  const session = env.registry.pick(t);
+  if (!session) return sendOffline(res, t);
+  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme);
+  const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
+  const head: RequestHead = { method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name };
+  let stream: MuxStream;
+  try {
+    stream = session.openStream(head, !hasBody);
+  } catch {
+    return sendOffline(res, t);
+  }
+  env.stats.inFlight++;
+  let done = false;
+  const finish = () => {
+    if (!done) {
+      done = true;
+      env.stats.inFlight--;
+    }
+  };
+  if (hasBody) req.pipe(stream);
+
+  stream.once('headers', (h: ResponseHead) => {
+    if (h.error) {
+      stream.resume();
+      return sendPage(res, 502, 'App not answering', `The app at ${t.addr} is not answering (${h.error}). Start it, or check the address the tunnel points to.`);
+    }
+    const flat = responseFlat(h.headers);
+    let status = h.status;
+    if (ctx) {
+      const rc: ResponseContext = { status, headers: pairsToMap(h.headers) };
+      Object.assign(rc.headers, mergeSetCookie(rc.headers, ctx.responseHeaders));
+      t.policy!.onResponse(ctx, rc);
+      status = rc.status;
+      flat.length = 0;
+      flat.push(...responseFlat(mapToPairs(rc.headers)));
+    }
+    res.writeHead(status, flat);
+    stream.pipe(res);
+  });
+  stream.on('error', (err) => {
+    if (!res.headersSent) sendPage(res, 502, 'Tunnel error', `The request could not reach the app at ${t.addr}: ${err.message}.`);
+    else res.destroy(err);
+  });
+  stream.on('end', () => {
+    if (!res.headersSent) sendPage(res, 502, 'App not answering', `The app at ${t.addr} closed the request without answering.`);
+  });
+  res.on('close', () => {
+    finish();
+    // The visitor left before the answer was complete: stop the agent's work too.
+    if (!res.writableFinished) stream.reset();
+  });
+  req.on('error', () => stream.reset());
+}
+
+export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessage, socket: Duplex, early: Buffer): Promise<void> {
+  env.stats.requests++;
+  const clientIp = clientIpOf(req);
+  let pairs = requestPairs(req.rawHeaders, req.headers.connection, true);
+  if (t.policy) {
+    const ctx = new EdgeRequestContext(req, t, pairsToMap(pairs), clientIp, true);
+    try {
+      await t.policy.onRequest(ctx);
+    } catch (err) {
+      env.log.error('traffic policy failed', { tunnel: t.name, err: err as Error });
+      return writeRawReply(socket, { status: 500, body: 'traffic policy failed' });
+    }
+    if (ctx.replyValue) return writeRawReply(socket, ctx.replyValue);
+    pairs = mapToPairs(ctx.headers);
+  }
+  const session = env.registry.pick(t);
+  if (!session) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
+  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme);
+  let stream: MuxStream;
+  try {
+    stream = session.openStream({ method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name, upgrade: true } satisfies RequestHead, false);
+  } catch {
+    return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
+  }
+  if (early.length) stream.write(early);
+  stream.once('headers', (h: ResponseHead) => {
+    if (h.error) {
+      stream.reset();
+      return writeRawReply(socket, { status: 502, body: `The app at ${t.addr} is not answering (${h.error}).` });
+    }
+    socket.write(rawHead(h.status, responseFlat(h.headers, h.status === 101)));
+    socket.pipe(stream);
+    stream.pipe(socket);
+  });
+  const abort = () => stream.reset();
+  socket.on('error', abort);
+  socket.on('close', abort);
+  stream.on('error', () => socket.destroy());
+}
+
+function rawHead(status: number, flat: string[]): string {
+  let s = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n`;
+  for (let i = 0; i < flat.length; i += 2) s += `${flat[i]}: ${flat[i + 1]}\r\n`;
+  return s + '\r\n';
+}
+
+function writeRawReply(socket: Duplex, r: Reply): void {
+  const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
+  const flat = responseFlat(mapToPairs({ ...r.headers, 'content-length': String(body.length), connection: 'close' }));
+  flat.push('Connection', 'close');
+  socket.end(Buffer.concat([Buffer.from(rawHead(r.status, flat)), body]));
+}
+
+function writeReply(res: ServerResponse, r: Reply): void {
+  const body = r.body === undefined ? '' : r.body;
+  const headers: HeaderMap = { ...r.headers };
+  if (headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(r.status, responseFlat(mapToPairs(headers)));
+  res.end(body);
+}
+
+export function sendPage(res: ServerResponse, status: number, title: string, message: string): void {
+  if (res.headersSent) return void res.destroy();
+  const body = htmlPage(title, message);
+  res.writeHead(status, pageHeaders(body));
+  res.end(body);
+}
+
+function sendOffline(res: ServerResponse, t: Tunnel): void {
+  sendPage(res, 502, 'Tunnel offline', `The Gatehouse agent for ${t.hostname} is not connected right now. It reconnects on its own; try again in a few seconds.`);
+}
+
+/** Set-Cookie from the policy (e.g. a rolled session) goes out next to the app's own. */
+function mergeSetCookie(app: HeaderMap, extra: HeaderMap): HeaderMap {
+  const out: HeaderMap = {};
+  for (const [k, v] of Object.entries(extra)) {
+    if (v === undefined) continue;
+    if (k === 'set-cookie') {
+      const mine = ([] as string[]).concat(app['set-cookie'] ?? [], v);
+      out[k] = mine;
+    } else out[k] = v;
+  }
+  return out;
+}

@@ -1,0 +1,13 @@
+// DNS-rebinding guard for local-only HTTP APIs: serve only requests whose Host names a
+// loopback address with our port. A rebinding attacker's page carries its own hostname.
+import type { IncomingMessage } from 'node:http';
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+export function isLoopbackHost(req: IncomingMessage, port: number): boolean {
+  const host = req.headers.host?.toLowerCase();
+  if (!host) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host);
+  if (!m) return false;
+  return LOOPBACK.has(m[1]!) && Number(m[2] ?? 80) === port;
+}

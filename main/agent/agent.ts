@@ -167,7 +167,7 @@ export class Agent extends EventEmitter<AgentEvents> {
       this.everOnline = true;
       return this.setState({ state: 'online' });
     }
-    if (fatal) return this.setState({ state: 'offline', reason });
+    if (fatal) return this.setState({ state: 'offline', reason, retryAt });
     this.setState({ state: this.everOnline ? 'reconnecting' : 'connecting', reason, retryAt });
   }
 

@@ -29,7 +29,8 @@ export function listen(server: Server, port: number, host: string): Promise<void
 
 /** `host:port`, `:port` or `port` → parts; throws a clear error otherwise. */
 export function parseHostPort(value: string, defaultHost: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-f:.]+)\]|([^:[\]]*))?:?(\d{1,5})$/i.exec(value.trim());
+  const v = value.trim();
+  const m = /^\d+$/.test(v) ? [v, undefined, undefined, v] : /^(?:\[([0-9a-f:.]+)\]|([^:[\]]*)):(\d{1,5})$/i.exec(v);
   const port = m ? Number(m[3]) : NaN;
   if (!m || !(port >= 0 && port <= 65535)) throw new Error(`"${value}" is not a valid address: use HOST:PORT, e.g. 127.0.0.1:8080`);
   return { host: m[1] ?? (m[2] || defaultHost), port };

@@ -1,0 +1,89 @@
+// The real `gatehouse http` process: what it prints, its agent API and its guard, its exits.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { startApp } from '../support/tunnel.ts';
+import { runCli } from '../support/cli.ts';
+
+function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+        let s = '';
+        res.on('data', (c) => (s += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: s }));
+      })
+      .on('error', reject);
+  });
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+test('prints the Forwarding URL, serves it, answers the ngrok-shaped API, and exits 0 on SIGTERM', async () => {
+  const app = await startApp((req, res) => {
+    if (req.url === '/slow') return void setTimeout(() => res.end('finished'), 400);
+    res.end('from the app');
+  });
+  const apiPort = await freePort();
+  const cli = runCli(['http', String(app.port), '--url', 'clitest', '--edge-addr', '127.0.0.1:0', '--web-addr', `127.0.0.1:${apiPort}`]);
+  try {
+    const m = await cli.waitFor(/Forwarding\s+(http:\/\/clitest\.localhost:(\d+)) -> http:\/\/localhost:(\d+)/);
+    assert.equal(Number(m[3]), app.port);
+    const edgePort = Number(m[2]);
+    assert.match(cli.stdout(), new RegExp(`Web Interface\\s+http://127.0.0.1:${apiPort}`));
+    const page = await get(edgePort, '/', `clitest.localhost:${edgePort}`);
+    assert.equal(page.body, 'from the app');
+
+    const api = await get(apiPort, '/api/tunnels', `127.0.0.1:${apiPort}`);
+    assert.equal(api.status, 200);
+    assert.deepEqual(JSON.parse(api.body), {
+      tunnels: [{ name: 'clitest', public_url: m[1], proto: 'http', config: { addr: `http://localhost:${app.port}`, inspect: true } }],
+      uri: '/api/tunnels',
+    });
+    assert.equal(JSON.parse((await get(apiPort, '/api/status', `localhost:${apiPort}`)).body).status, 'online');
+    // DNS rebinding: a page on attacker.example resolving to 127.0.0.1 sends its own Host.
+    const evil = await get(apiPort, '/api/tunnels', `attacker.example:${apiPort}`);
+    assert.equal(evil.status, 403);
+    assert.equal((await get(apiPort, '/api/tunnels', `localhost:1`)).status, 403);
+
+    // Graceful stop: a request in flight finishes.
+    const inflight = get(edgePort, '/slow', `clitest.localhost:${edgePort}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const code = cli.stop('SIGTERM');
+    assert.equal((await inflight).body, 'finished');
+    assert.equal(await code, 0);
+  } finally {
+    await cli.stop('SIGKILL');
+    await app.close();
+  }
+});
+
+test('clear errors and non-zero exits for a port in use, a bad address, a bad name, an unknown flag', async () => {
+  const busy = net.createServer();
+  await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
+  const busyPort = (busy.address() as net.AddressInfo).port;
+  const cases: [string[], RegExp, number][] = [
+    [['http', '3000', '--edge-addr', `127.0.0.1:${busyPort}`, '--web-addr', 'false'], new RegExp(`127.0.0.1:${busyPort} is already in use`), 1],
+    [['http', 'not:an:addr'], /is not a local address/, 1],
+    [['http', '3000', '--url', 'Bad_Name'], /not a valid tunnel name/, 2],
+    [['http', '3000', '--frobnicate'], /Unknown option '--frobnicate'/, 2],
+    [['http'], /expected one local address/, 2],
+    [['http', '3000', '--edge-addr', 'nonsense'], /not a valid address/, 1],
+    [['teleport'], /unknown command "teleport"/, 2],
+  ];
+  for (const [args, message, exit] of cases) {
+    const cli = runCli(args);
+    const code = await cli.exit;
+    assert.equal(code, exit, `${args.join(' ')}: exit ${code}\n${cli.stderr()}`);
+    assert.match(cli.stderr(), message);
+    assert.doesNotMatch(cli.stderr(), /at .*\.ts:\d+/, 'no stack trace');
+  }
+  busy.close();
+});

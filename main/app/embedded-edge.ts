@@ -10,6 +10,8 @@ export interface EmbeddedEdgeOptions {
   authorize: EdgeOptions['authorize'];
   /** 32-byte key sealing session cookies; persisted by the caller so restarts keep sessions. */
   sessionKey?: Buffer;
+  /** Extra CA trusted for the IdP (a company CA; tests). */
+  idpCa?: string | Buffer;
   log: Logger;
 }
 
@@ -32,7 +34,7 @@ export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<Embe
     policyFactory: (doc, tunnel) => sso!.policyFactory(doc, tunnel),
     edgeHandler: (req, res) => sso!.handleEdgeRequest(req, res),
   });
-  sso = createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, log: opts.log });
+  sso = createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, idpCa: opts.idpCa, log: opts.log });
   return {
     edge,
     redirectUri: sso.redirectUri,

@@ -1,6 +1,54 @@
-// `gatehouse start`: headless app (issue 4). Not built yet.
-import { UsageError } from './flags.ts';
+// `gatehouse start`: the app without a window. The same service and renderer as the desktop
+// app, served on a loopback web address. Also how Gatehouse runs in a container.
+import { parseFlags, UsageError } from './flags.ts';
+import { createAppService } from '../app/service.ts';
+import { startWebServer } from '../app/web-server.ts';
+import { createLogger, type LogLevel } from '../common/log.ts';
+import { parseHostPort } from '../common/net.ts';
 
-export async function runStart(_argv: string[]): Promise<number> {
-  throw new UsageError('headless mode is not available in this build yet');
+const USAGE = `Usage: gatehouse start [--web-addr 127.0.0.1:4040] [--edge-addr 127.0.0.1:8080] [--config-dir DIR] [--log-level info]`;
+
+export async function runStart(argv: string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      'web-addr': { type: 'string', default: '127.0.0.1:4040' },
+      'edge-addr': { type: 'string' },
+      'config-dir': { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
+  const web = parseHostPort(values['web-addr'], '127.0.0.1');
+  if (!['127.0.0.1', 'localhost', '::1'].includes(web.host)) {
+    throw new UsageError('--web-addr must be a loopback address: the UI controls your tunnels and secrets');
+  }
+  if (values['edge-addr'] !== undefined) parseHostPort(values['edge-addr'], '127.0.0.1');
+  const log = createLogger({ level: values['log-level'] as LogLevel });
+  const service = await createAppService({ shell: 'headless', configDir: values['config-dir'], edgeAddr: values['edge-addr'], log });
+  let server;
+  try {
+    server = await startWebServer(service, web.host, web.port, log);
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+  console.log(`Web Interface                 ${server.url}`);
+  const info = await service.getInfo();
+  if (info.edge.status === 'error') console.log(`Edge                          ${info.edge.reason}`);
+  else if (info.redirectUri) console.log(`Redirect URI                  ${info.redirectUri}`);
+  return new Promise<number>((resolve) => {
+    const stop = async () => {
+      await server.close();
+      await service.close();
+      resolve(0);
+    };
+    process.once('SIGINT', () => void stop());
+    process.once('SIGTERM', () => void stop());
+  });
 }

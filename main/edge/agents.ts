@@ -49,7 +49,7 @@ export function handleAgentSession(env: AgentEnv): void {
       case 'hello':
         agentId = String(msg.agentId).slice(0, 64);
         session.sendControl({ t: 'welcome', edgeVersion: VERSION, heartbeatMs: 10_000 });
-        log.info('agent connected', { agent: agentId, token: env.grant.label });
+        log.info('agent connected', { agent: agentId, grant: env.grant.label });
         return;
       case 'bind':
         if (!agentId) return session.sendControl({ t: 'bind-error', id: msg.id, code: 'not-allowed', message: 'bind before hello' });

@@ -48,6 +48,8 @@ export async function runHttp(argv: string[]): Promise<number> {
       'log-format': { type: 'string', default: 'term' },
       'log-level': { type: 'string', default: 'info' },
       'grace-period': { type: 'string', default: '10s' },
+      // Tests shorten the heartbeat; not in the usage text.
+      heartbeat: { type: 'string' },
       ...POLICY_FLAGS,
     },
     USAGE,
@@ -93,6 +95,8 @@ export async function runHttp(argv: string[]): Promise<number> {
     authtoken,
     ca,
     connections: embedded ? 1 : Number(values['edge-connections'] ?? 2),
+    heartbeatMs: values.heartbeat ? Number(values.heartbeat) : undefined,
+    toleranceMs: values.heartbeat ? Number(values.heartbeat) * 1.5 : undefined,
     log: log.child({ component: 'agent' }),
   });
   const requests: RequestLogEntry[] = [];

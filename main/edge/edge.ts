@@ -3,6 +3,7 @@
 // serves the edge's own endpoints (the central OIDC callback). Runs embedded in the desktop
 // app / CLI, or standalone as `gatehouse edge`.
 import http from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MuxSession } from '../protocol/session.ts';
@@ -12,6 +13,8 @@ import { proxyRequest, proxyUpgrade, sendPage, type ProxyEnv } from './proxy.ts'
 import { handleAgentSession, type AgentGrant, type PolicyFactory } from './agents.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
 import { listen } from '../common/net.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { clientIpOf } from './context.ts';
 import { delay, waitFor } from '../common/wait.ts';
 import type { EdgeStats } from './types.ts';
 
@@ -30,7 +33,14 @@ export interface EdgeOptions {
   edgeHandler?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
   heartbeatMs?: number;
   toleranceMs?: number;
+  /** Most requests in flight per tunnel; more get a 503 page. */
+  maxStreamsPerTunnel?: number;
+  /** Login attempts (OIDC callback, /.gatehouse/login) per client IP and minute; unlimited when absent. */
+  loginRatePerMinute?: number;
+  /** Called once per finished request with its status, for metrics (`edge` = the edge's own host). */
+  observe?: (status: number, where: 'tunnel' | 'edge', path: string) => void;
   log?: Logger;
+  /** An https.Server for TLS; plain HTTP when absent. */
   server?: http.Server;
 }
 
@@ -58,15 +68,37 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   const scheme = base.protocol === 'https:' ? 'https' : 'http';
   const baseHost = base.host.toLowerCase(); // includes a non-default port
   const env: ProxyEnv = { registry, log, scheme, stats: { requests: 0, inFlight: 0 } };
+  const inFlight = new WeakMap<object, number>();
   const hostToTunnel = (host: string | undefined) => {
     if (!host) return undefined;
     const h = normalizeHost(host, scheme);
     return h.endsWith('.' + baseHost) ? registry.get(h) : undefined;
   };
 
+  const limiter = opts.loginRatePerMinute ? new RateLimiter(opts.loginRatePerMinute, Math.max(5, opts.loginRatePerMinute / 2)) : null;
+  const tooManyLogins = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!limiter || !isLoginPath(req.url)) return false;
+    if (limiter.take(clientIpOf(req))) return false;
+    res.setHeader('retry-after', '60');
+    sendPage(res, 429, 'Too many sign-in attempts', 'Too many sign-in attempts from your address. Wait a minute and try again.');
+    return true;
+  };
+
   server.on('request', (req, res) => {
     const t = hostToTunnel(req.headers.host);
+    if (opts.observe) {
+      const observe = opts.observe;
+      res.on('close', () => observe(res.statusCode, t ? 'tunnel' : 'edge', req.url ?? '/'));
+    }
+    if (tooManyLogins(req, res)) return;
     if (t) {
+      if (opts.maxStreamsPerTunnel !== undefined && (inFlight.get(t) ?? 0) >= opts.maxStreamsPerTunnel) {
+        return sendPage(res, 503, 'Tunnel busy', `${t.hostname} is answering as many requests as it may at once. Try again in a moment.`);
+      }
+      if (opts.maxStreamsPerTunnel !== undefined) {
+        inFlight.set(t, (inFlight.get(t) ?? 0) + 1);
+        res.on('close', () => inFlight.set(t, inFlight.get(t)! - 1));
+      }
       proxyRequest(env, t, req, res).catch((err: Error) => {
         log.error('request failed', { err });
         sendPage(res, 500, 'Gatehouse error', 'The edge could not handle this request.');
@@ -95,23 +127,34 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     wss.handleUpgrade(req, socket, early, (ws: WebSocket) => {
       const session = new MuxSession(ws, { client: false, heartbeatMs: opts.heartbeatMs, toleranceMs: opts.toleranceMs, log });
       sessions.add(session);
-      session.on('close', () => sessions.delete(session));
+      session.on('close', () => {
+        sessions.delete(session);
+        closedBytes.in += session.bytesIn;
+        closedBytes.out += session.bytesOut;
+      });
       handleAgentSession({ session, grant, registry, log, scheme, baseHost, policyFactory: opts.policyFactory });
     });
   });
 
-  const agentUrl = `ws://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}${AGENT_PATH}`;
+  const closedBytes = { in: 0, out: 0 };
+  const agentUrl = `${opts.server instanceof https.Server ? 'wss' : 'ws'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}${AGENT_PATH}`;
   let closing: Promise<void> | null = null;
   return {
     agentUrl,
     baseUrl: base.origin,
     port,
-    stats: () => ({
-      agents: sessions.size,
-      tunnels: registry.size,
-      openStreams: [...sessions].reduce((n, s) => n + s.streamCount, 0),
-      requests: env.stats.requests,
-    }),
+    stats: () => {
+      const all = [...sessions];
+      return {
+        agents: all.length,
+        tunnels: registry.size,
+        openStreams: all.reduce((n, s) => n + s.streamCount, 0),
+        requests: env.stats.requests,
+        bytesIn: all.reduce((n, s) => n + s.bytesIn, 0) + closedBytes.in,
+        bytesOut: all.reduce((n, s) => n + s.bytesOut, 0) + closedBytes.out,
+        heartbeatRttMs: all.map((s) => s.rttMs).filter((r) => r > 0),
+      };
+    },
     close(graceMs = 10_000) {
       closing ??= (async () => {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -138,6 +181,10 @@ function normalizeHost(host: string, scheme: 'http' | 'https'): string {
 
 function isEdgeHost(host: string | undefined, baseHost: string, scheme: 'http' | 'https'): boolean {
   return host !== undefined && normalizeHost(host, scheme) === baseHost;
+}
+
+function isLoginPath(url: string | undefined): boolean {
+  return !!url && (url.startsWith('/oauth2/callback') || url.startsWith('/.gatehouse/login'));
 }
 
 function bearer(header: string | undefined): string | undefined {

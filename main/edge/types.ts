@@ -4,4 +4,9 @@ export interface EdgeStats {
   tunnels: number;
   openStreams: number;
   requests: number;
+  /** Body bytes from agents (responses) and to agents (requests). */
+  bytesIn: number;
+  bytesOut: number;
+  /** Last heartbeat round trip of each agent connection. */
+  heartbeatRttMs: number[];
 }

@@ -46,6 +46,9 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   readonly log: Logger;
   /** Round-trip time of the last heartbeat, ms. */
   rttMs = 0;
+  /** Body bytes carried in DATA frames, for metrics. */
+  bytesIn = 0;
+  bytesOut = 0;
   private readonly ws: WebSocket;
   private readonly streams = new Map<number, MuxStream>();
   private readonly window: number;
@@ -234,6 +237,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
       len += take;
     }
     n = len;
+    this.bytesOut += n;
     s.pendingBytes -= n;
     s.sendWindow -= n;
     const fin = s.pendingBytes === 0 && s.finQueued && !s.finSent;
@@ -296,6 +300,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   }
 
   private onData(f: Frame, msgLength: number): void {
+    this.bytesIn += f.payload.length;
     const s = this.streams.get(f.streamId);
     if (!s) {
       // Late frames after we reset a stream are normal; answer with RST so the peer stops.

@@ -1,9 +1,21 @@
 #!/usr/bin/env node
-// Gatehouse's command line. Needs Node with TypeScript type stripping (24 LTS, or 22.18+).
+// Gatehouse's command line. It needs a Node that strips TypeScript types (24 LTS, or 22.18+);
+// on an older one it hands over to the Node 24 that scripts/setup.sh installed in .tools/.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 18)) {
-  console.error(`gatehouse: Node ${process.versions.node} is too old; install Node 24 LTS (22.18+ also works).`);
-  process.exit(1);
+  const local = fileURLToPath(new URL('../.tools/node/node_modules/node/bin/node', import.meta.url));
+  if (!existsSync(local)) {
+    console.error(`gatehouse: Node ${process.versions.node} is too old; install Node 24 LTS (22.18+ also works), or run: sh scripts/setup.sh`);
+    process.exit(1);
+  }
+  const child = spawn(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
+} else {
+  const { main } = await import('../main/cli/main.ts');
+  process.exit(await main(process.argv.slice(2)));
 }
-const { main } = await import('../main/cli/main.ts');
-process.exit(await main(process.argv.slice(2)));

@@ -3,24 +3,18 @@
 // any error. Options: --visitors N --seconds S.
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import type net from 'node:net';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { makeTestTls } from '../tests/support/tls.ts';
 import { runCli } from '../tests/support/cli.ts';
+import { freePort } from '../tests/support/net.ts';
 
 const { values } = parseArgs({ options: { visitors: { type: 'string', default: '500' }, seconds: { type: 'string', default: '60' } } });
 const visitors = Number(values.visitors);
 const seconds = Number(values.seconds);
 
-const freePort = async () => {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-};
 
 const tls = await makeTestTls();
 const app = http.createServer((req, res) => res.end(`ok ${req.url}`));

@@ -3,7 +3,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { startIdp, type TestIdp } from '../support/idp.ts';
 import { makeTestTls, type TestTls } from '../support/tls.ts';
 import { launchBrowser, newContext } from '../support/browser.ts';
 import { startApp } from '../support/tunnel.ts';
+import { freePort } from '../support/net.ts';
 
 const SECRET = `s3cret-${randomBytes(8).toString('hex')}`;
 const CLIENT_ID = 'gatehouse-e2e';
@@ -32,13 +32,6 @@ let configDir: string;
 let edgePort: number;
 const keychain = createKeychainStore({ service: `gatehouse-e2e-${process.pid}` });
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 before(async () => {
   edgePort = await freePort();

@@ -5,6 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { startApp } from '../support/tunnel.ts';
 import { runCli } from '../support/cli.ts';
+import { freePort } from '../support/net.ts';
 
 function get(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -18,13 +19,6 @@ function get(port: number, path: string, host: string): Promise<{ status: number
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('prints the Forwarding URL, serves it, answers the ngrok-shaped API, and exits 0 on SIGTERM', async () => {
   const app = await startApp((req, res) => {

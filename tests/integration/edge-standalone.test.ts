@@ -4,12 +4,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import http from 'node:http';
-import net from 'node:net';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { makeTestTls, type TestTls } from '../support/tls.ts';
 import { startApp } from '../support/tunnel.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
+import { freePort } from '../support/net.ts';
 
 const TOKEN_A = 'token-aaaaaaaaaaaaaaaaaaaa';
 const TOKEN_B = 'token-bbbbbbbbbbbbbbbbbbbb';
@@ -20,13 +20,6 @@ let adminPort: number;
 let tokensFile: string;
 let edge: CliRun;
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const p = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return p;
-}
 
 function startEdgeProcess(): CliRun {
   const run = runCli(

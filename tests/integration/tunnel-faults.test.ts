@@ -2,21 +2,15 @@
 // authtoken, a peer sending garbage. Each must end in a clear answer, never a hang or a crash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startApp, startTestEdge, startTestAgent, startTunnel, request, TOKEN } from '../support/tunnel.ts';
 import { Agent } from '../../main/agent/agent.ts';
 import { encodeHeader, FrameType, Flag } from '../../main/protocol/frame.ts';
 import type { AgentStateEvent } from '../../main/agent/types.ts';
 import http from 'node:http';
+import type net from 'node:net';
+import { freePort } from '../support/net.ts';
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 test('local app down → 502 page naming the address, then recovery when it is back', async () => {
   const port = await freePort();

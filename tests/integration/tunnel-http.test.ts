@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import { startApp, startTunnel, request, type Tunnelled } from '../support/tunnel.ts';
 
 let app: Awaited<ReturnType<typeof startApp>>;

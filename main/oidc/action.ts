@@ -1,0 +1,171 @@
+// The openid-connect action at the edge: reserved paths, the session check, the redirect or 401
+// for visitors without a session, allow-lists, identity headers, and the rolling session cookie.
+import type { HttpRequestAction, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../policy/types.ts';
+import { isAllowed } from './access.ts';
+import {
+  type ActionEntry,
+  configFingerprint,
+  cookieNames,
+  loginPath,
+  logoutPath,
+  type OidcShared,
+  registryKey,
+} from './context.ts';
+import { appendSetCookie, deleteCookie, readCookies, stripOwnCookies } from './cookies.ts';
+import { createDiscovery } from './discovery.ts';
+import { setIdentityHeaders, stripIdentityHeaders } from './identity.ts';
+import { startLogin } from './login.ts';
+import { renderPage, unauthenticated } from './pages.ts';
+import { safeReturnPath } from './redirect-path.ts';
+import { fitSessionCookie, handleReserved, isReservedPath } from './reserved.ts';
+import { identityOf, nowSec, openSession, rollAfterSec, type SessionData } from './session.ts';
+import { createUserinfoRefresher } from './userinfo.ts';
+
+export type OidcAction = HttpRequestAction & {
+  /** Runs discovery; rejects with an IssuerError naming the issuer URL and the cause. */
+  ready(): Promise<void>;
+};
+
+export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tunnel: TunnelRef): OidcAction {
+  const secure = new URL(tunnel.publicUrl).protocol === 'https:';
+  const names = cookieNames(secure, config.authId);
+  const e: ActionEntry = {
+    tunnel,
+    config,
+    auth: config.authId ?? '',
+    cfg: configFingerprint(config),
+    discovery: createDiscovery(config, sh.customFetch),
+    secure,
+    sessionCookie: names.session,
+    txnCookie: names.txn,
+  };
+  const key = registryKey(tunnel.hostname, e.auth);
+  sh.registry.set(key, e);
+  const limits = { idleSec: config.idleSessionDurationSec, maxSec: config.maxSessionDurationSec };
+  const refreshUserinfo = createUserinfoRefresher(sh, e);
+
+  async function run(ctx: RequestContext): Promise<void> {
+    try {
+      await gate(ctx);
+    } catch (err) {
+      // Fail closed: a bug or an odd IdP answer must never let the request through.
+      sh.log.error('openid-connect action failed', { host: tunnel.hostname, error: err as Error });
+      if (!ctx.replied) {
+        ctx.reply(renderPage({ status: 500, title: 'Sign-in error', lines: ['Something went wrong. Try again.'] }));
+      }
+    }
+  }
+
+  async function gate(ctx: RequestContext): Promise<void> {
+    stripIdentityHeaders(ctx.headers);
+    if (isReservedPath(ctx.url.pathname)) {
+      ctx.reply(await handleReserved(sh, e, ctx));
+      return;
+    }
+    const now = nowSec();
+    let session = openSession(readCookies(ctx.headers, e.sessionCookie), {
+      sealer: sh.sealer,
+      host: tunnel.hostname,
+      cookieName: e.sessionCookie,
+      cfg: e.cfg,
+      limits,
+      now,
+    });
+    stripOwnCookies(ctx.headers);
+    let changed = false;
+
+    if (session && config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) {
+      const r = await refreshUserinfo(session, now);
+      if (r === 'unavailable') {
+        ctx.reply(
+          renderPage({
+            status: 503,
+            title: 'Cannot check your access',
+            lines: ['The sign-in provider did not answer. Try again in a moment.'],
+          }),
+        );
+        return;
+      }
+      session = r === 'ended' ? null : r;
+      changed = true;
+    }
+
+    if (!session) {
+      if (config.allowCorsPreflight && isCorsPreflight(ctx)) return;
+      const reply = await unauthenticatedReply(ctx);
+      if (changed) appendSetCookie((reply.headers ??= {}), deleteCookie(e.sessionCookie, secure));
+      ctx.reply(reply);
+      return;
+    }
+
+    const identity = identityOf(session);
+    if (!isAllowed(identity, config.allow)) {
+      sh.log.info('access denied', { host: tunnel.hostname, sub: identity.id, email: identity.email });
+      ctx.reply(denied(identity.email ?? identity.preferredUsername ?? identity.id, changed ? session : null));
+      return;
+    }
+    ctx.identity = identity;
+    setIdentityHeaders(ctx.headers, identity);
+    if (changed || now - session.last >= rollAfterSec(limits)) {
+      const line = fitSessionCookie(sh, e, { ...session, last: now });
+      if (line) appendSetCookie(ctx.responseHeaders, line);
+    }
+  }
+
+  async function unauthenticatedReply(ctx: RequestContext): Promise<Reply> {
+    const ret = safeReturnPath(ctx.url.pathname + ctx.url.search);
+    const json = wantsJson(ctx);
+    if (ctx.isUpgrade || json || !isNavigation(ctx)) return unauthenticated(json, loginPath(ret));
+    return startLogin(sh, e, ctx, ret);
+  }
+
+  function denied(who: string, updated: SessionData | null): Reply {
+    const reply = renderPage({
+      status: 403,
+      title: 'Access denied',
+      lines: [`You are signed in as ${who}, who may not open ${tunnel.hostname}.`],
+      links: [{ href: logoutPath('/'), text: 'Sign out' }],
+    });
+    // A refreshed session is still saved, so the next request does not ask the IdP again at once.
+    if (updated) {
+      const line = fitSessionCookie(sh, e, updated);
+      if (line) reply.headers = { ...reply.headers, 'set-cookie': [line] };
+    }
+    return reply;
+  }
+
+  return {
+    type: 'openid-connect',
+    run,
+    async ready() {
+      await e.discovery.get();
+    },
+    close() {
+      if (sh.registry.get(key) === e) sh.registry.delete(key);
+    },
+  };
+}
+
+function header(ctx: RequestContext, name: string): string {
+  const v = ctx.headers[name];
+  return (Array.isArray(v) ? v.join(',') : (v ?? '')).toLowerCase();
+}
+
+function isCorsPreflight(ctx: RequestContext): boolean {
+  return ctx.method === 'OPTIONS' && header(ctx, 'origin') !== '' && header(ctx, 'access-control-request-method') !== '';
+}
+
+/** JSON clients and XHR cannot follow a login redirect; they get a 401 they can act on. */
+function wantsJson(ctx: RequestContext): boolean {
+  const accept = header(ctx, 'accept');
+  if (header(ctx, 'x-requested-with') === 'xmlhttprequest') return true;
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** A page load: GET/HEAD that is a navigation (or from a client that sends no Sec-Fetch-Mode). */
+function isNavigation(ctx: RequestContext): boolean {
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return false;
+  const mode = header(ctx, 'sec-fetch-mode');
+  return mode === '' || mode === 'navigate' || mode === 'nested-navigate';
+}
+

@@ -1,0 +1,75 @@
+// Starting a login: a fresh transaction (state + nonce + PKCE S256) sealed into `state`, the txn
+// cookie that binds it to this browser, and the redirect to the IdP with the central redirect URI.
+import { randomBytes } from 'node:crypto';
+import * as oidc from 'openid-client';
+import type { Reply, RequestContext } from '../policy/types.ts';
+import { type ActionEntry, type OidcShared } from './context.ts';
+import { readCookies, serializeCookie } from './cookies.ts';
+import { IssuerError } from './discovery.ts';
+import { redirect, renderPage } from './pages.ts';
+import { nowSec } from './session.ts';
+import { addTxnId, parseTxnCookie, sealState, TXN_TTL_SEC, type Transaction } from './transaction.ts';
+
+/** Parameters the action controls; authz_url_params cannot override them. */
+const PROTECTED_PARAMS = new Set([
+  'client_id',
+  'redirect_uri',
+  'response_type',
+  'response_mode',
+  'scope',
+  'state',
+  'nonce',
+  'code_challenge',
+  'code_challenge_method',
+  'request',
+  'request_uri',
+]);
+
+export async function startLogin(sh: OidcShared, e: ActionEntry, ctx: RequestContext, ret: string): Promise<Reply> {
+  let config: oidc.Configuration;
+  try {
+    config = await e.discovery.get();
+  } catch (err) {
+    return idpUnavailable(sh, e, err);
+  }
+  const now = nowSec();
+  const txn: Transaction = {
+    id: randomBytes(16).toString('base64url'),
+    host: e.tunnel.hostname,
+    auth: e.auth,
+    ret,
+    nonce: oidc.randomNonce(),
+    pkce: oidc.randomPKCECodeVerifier(),
+    cfg: e.cfg,
+    exp: now + TXN_TTL_SEC,
+  };
+  const params: Record<string, string> = {};
+  for (const [k, v] of Object.entries(e.config.authzUrlParams)) if (!PROTECTED_PARAMS.has(k)) params[k] = v;
+  const scopes = e.config.scopes.includes('openid') ? e.config.scopes : ['openid', ...e.config.scopes];
+  Object.assign(params, {
+    redirect_uri: sh.callbackUrl,
+    scope: scopes.join(' '),
+    state: sealState(sh.sealer, txn),
+    nonce: txn.nonce,
+    code_challenge: await oidc.calculatePKCECodeChallenge(txn.pkce),
+    code_challenge_method: 'S256',
+  });
+  const url = oidc.buildAuthorizationUrl(config, params);
+  const pending = parseTxnCookie(readCookies(ctx.headers, e.txnCookie));
+  const txnCookie = serializeCookie(e.txnCookie, addTxnId(pending, txn.id), {
+    secure: e.secure,
+    maxAgeSec: TXN_TTL_SEC,
+  });
+  sh.log.debug('login started', { host: e.tunnel.hostname, issuer: e.config.issuerUrl });
+  return redirect(url.href, { 'set-cookie': [txnCookie] });
+}
+
+export function idpUnavailable(sh: OidcShared, e: ActionEntry, err: unknown): Reply {
+  const msg = err instanceof IssuerError ? err.message : `OIDC issuer ${e.config.issuerUrl}: ${String(err)}`;
+  sh.log.error('sign-in provider unavailable', { host: e.tunnel.hostname, error: msg });
+  return renderPage({
+    status: 502,
+    title: 'Sign-in is unavailable',
+    lines: [`Gatehouse could not reach the sign-in provider for ${e.tunnel.hostname}.`, msg, 'Try again in a moment.'],
+  });
+}

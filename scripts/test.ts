@@ -12,7 +12,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const TEST_DIRS = ['tests/unit', 'tests/integration', 'tests/e2e'];
+const TEST_DIRS = ['tests/unit', 'tests/integration', 'tests/e2e', 'tests/electron'];
 const CHROMIUM = '/usr/bin/chromium';
 const INSIDE = 'GATEHOUSE_TEST_PRIVATE_BUS'; // set once we run inside our own dbus-run-session
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;

@@ -1,3 +1,5 @@
+import { IDENTITY_HEADERS } from '../oidc/identity.ts';
+
 // Header hygiene on the way through the edge: hop-by-hop headers stop here (RFC 9110 §7.6.1),
 // and X-Forwarded-* are set from what the edge saw, never trusted from the visitor.
 
@@ -18,7 +20,7 @@ const HOP_BY_HOP = new Set([
   'forwarded',
 ]);
 
-/** Raw header pairs from Node's flat rawHeaders, minus hop-by-hop and any named in Connection. */
+/** Raw header pairs from Node's flat rawHeaders, minus hop-by-hop, any named in Connection, and forged identity. */
 export function requestPairs(raw: string[], connection: string | undefined, keepUpgrade: boolean): [string, string][] {
   const named = connection ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : null;
   const out: [string, string][] = [];
@@ -28,6 +30,7 @@ export function requestPairs(raw: string[], connection: string | undefined, keep
     if (HOP_BY_HOP.has(lower) || named?.has(lower)) {
       if (!(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
     }
+    if (isIdentity(lower)) continue;
     out.push([name, raw[i + 1]!]);
   }
   return out;
@@ -58,6 +61,13 @@ export function mapToPairs(map: Record<string, string | string[] | undefined>): 
 
 export function addForwarded(pairs: [string, string][], clientIp: string, host: string, proto: string): void {
   pairs.push(['X-Forwarded-For', clientIp], ['X-Forwarded-Host', host], ['X-Forwarded-Proto', proto]);
+}
+
+/** Identity headers only the edge may set; a visitor's copy (any case, `_` for `-`) never passes. */
+const IDENTITY = new Set<string>(IDENTITY_HEADERS);
+
+function isIdentity(lower: string): boolean {
+  return lower.startsWith('x') && (IDENTITY.has(lower) || (lower.includes('_') && IDENTITY.has(lower.replaceAll('_', '-'))));
 }
 
 const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);

@@ -7,6 +7,7 @@ import type { Tunnel, TunnelRegistry } from './registry.ts';
 import { EdgeRequestContext, clientIpOf } from './context.ts';
 import { addForwarded, mapToPairs, pairsToMap, requestPairs, responseFlat } from './headers.ts';
 import { htmlPage, pageHeaders } from '../common/html.ts';
+import { isReservedPath } from '../oidc/reserved.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';
 import type { HeaderMap, Reply, ResponseContext } from '../policy/types.ts';
@@ -36,6 +37,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     if (ctx.replyValue) return writeReply(res, ctx.replyValue);
     pairs = mapToPairs(ctx.headers);
   }
+  if (reserved(req.url)) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
   const session = env.registry.pick(t);
   if (!session) return sendOffline(res, t);
   addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme);
@@ -105,6 +107,7 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     if (ctx.replyValue) return writeRawReply(socket, ctx.replyValue);
     pairs = mapToPairs(ctx.headers);
   }
+  if (reserved(req.url)) return writeRawReply(socket, { status: 404, body: 'Not found' });
   const session = env.registry.pick(t);
   if (!session) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
   addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme);
@@ -128,6 +131,13 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   socket.on('error', abort);
   socket.on('close', abort);
   stream.on('error', () => socket.destroy());
+}
+
+/** Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did. */
+function reserved(url: string | undefined): boolean {
+  if (!url || !(url.includes('%') || /gatehouse/i.test(url))) return false;
+  const q = url.indexOf('?');
+  return isReservedPath(q < 0 ? url : url.slice(0, q));
 }
 
 function rawHead(status: number, flat: string[]): string {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { compilePolicy, PolicyError, validatePolicy } from '../policy/index.ts';
 import type { HttpPolicy, PolicyDocument, TunnelRef } from '../policy/types.ts';
-import { createOidcService, type OidcAction } from '../oidc/index.ts';
+import { createOidcService, type OidcAction, type OidcService } from '../oidc/index.ts';
 import { BindError } from './agents.ts';
 import type { Logger } from '../common/log.ts';
 
@@ -20,6 +20,7 @@ export interface SsoOptions {
 }
 
 export interface Sso {
+  service: OidcService;
   redirectUri: string;
   postLogoutRedirectUri: string;
   policyFactory(doc: PolicyDocument, tunnel: TunnelRef): Promise<HttpPolicy>;
@@ -35,6 +36,7 @@ export function createSso(opts: SsoOptions): Sso {
     fetchCa: opts.idpCa,
   });
   return {
+    service: oidc,
     redirectUri: oidc.callbackUrl,
     postLogoutRedirectUri: oidc.postLogoutUrl,
     handleEdgeRequest: oidc.handleEdgeRequest,

@@ -8,7 +8,9 @@ import type { CustomFetch } from 'openid-client';
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export function fetchTrustingCa(extraCaPem: string | Buffer): CustomFetch {
-  const agent = new https.Agent({ ca: [...rootCertificates, extraCaPem.toString()], keepAlive: true });
+  // No keep-alive: IdP calls are few, and a pooled socket the IdP has just closed would fail a
+  // code exchange (ECONNRESET) that cannot safely be retried.
+  const agent = new https.Agent({ ca: [...rootCertificates, extraCaPem.toString()], keepAlive: false });
   return (url, options) =>
     new Promise<Response>((resolve, reject) => {
       const target = new URL(url);

@@ -189,3 +189,21 @@ test('oversized request headers are refused (431)', async () => {
   const r = await request(t.edge, t.host, { headers: { 'x-big': 'a'.repeat(20_000) } });
   assert.equal(r.status, 431);
 });
+
+test('identity headers from a visitor never reach the app, in any spelling, even without SSO', async () => {
+  const r = await request(t.edge, t.host, {
+    path: '/echo',
+    headers: { 'X-Forwarded-Email': 'forged@evil.test', x_forwarded_user: 'root', 'X-FORWARDED-GROUPS': 'admin', 'x-forwarded_preferred-username': 'r' },
+  });
+  const seen = JSON.parse(r.body.toString());
+  const names = (seen.rawHeaders as string[]).filter((_, i) => i % 2 === 0).map((n) => n.toLowerCase().replaceAll('_', '-'));
+  for (const h of ['x-forwarded-email', 'x-forwarded-user', 'x-forwarded-groups', 'x-forwarded-preferred-username']) assert.ok(!names.includes(h), h);
+});
+
+test("Gatehouse's reserved paths never reach the app, however they are spelled", async () => {
+  for (const path of ['/.gatehouse/anything', '/.GateHouse/login', '/%2Egatehouse/x', '/.%67atehouse/handoff?token=x']) {
+    const r = await request(t.edge, t.host, { path });
+    assert.equal(r.status, 404, path);
+    assert.doesNotMatch(r.body.toString(), /hello/, path);
+  }
+});

@@ -1,12 +1,14 @@
-// A stand-in edge for OIDC tests: one HTTP server on loopback that plays the edge's part of the
-// pipeline (edge host → OIDC service; tunnel host → RequestContext → openid-connect action → app)
-// and forwards what passes to a local echo app. It calls main/oidc exactly as the real edge must,
-// so swapping it for the real edge + agent changes only this file's callers' setup.
+// The real edge and a real agent with an SSO policy per tunnel, in front of a local echo app:
+// what the OIDC tests run against. Tunnels are bound through the agent exactly as the CLI does.
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { createLogger, type Logger } from '../../main/common/log.ts';
-import { createOidcService, type OidcAction, type OidcService } from '../../main/oidc/index.ts';
-import type { HeaderMap, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../../main/policy/types.ts';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '../../main/common/log.ts';
+import { startEdge } from '../../main/edge/edge.ts';
+import { createSso } from '../../main/edge/sso.ts';
+import { Agent } from '../../main/agent/agent.ts';
+import type { OidcService } from '../../main/oidc/index.ts';
+import type { OpenIdConnectConfig, PolicyDocument, TunnelRef } from '../../main/policy/types.ts';
+import { TOKEN } from './tunnel.ts';
 
 export interface EchoedRequest {
   method: string;
@@ -19,12 +21,12 @@ export interface OidcTestEdge {
   /** `http://localhost:PORT`. */
   baseUrl: string;
   service: OidcService;
-  /** Log lines of the OIDC service. */
+  /** Log lines of the edge (the OIDC service's among them). */
   logLines: string[];
   /** Every request the app received, in order. */
   appRequests: EchoedRequest[];
   addTunnel(name: string, config: OpenIdConnectConfig): Promise<TunnelRef>;
-  removeTunnel(name: string): void;
+  removeTunnel(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -47,6 +49,28 @@ export function oidcConfig(over: Partial<OpenIdConnectConfig> & Pick<OpenIdConne
   };
 }
 
+/** The policy file a user would write for this config. */
+export function policyFor(c: OpenIdConnectConfig): PolicyDocument {
+  const config: Record<string, unknown> = {
+    issuer_url: c.issuerUrl,
+    client_id: c.clientId,
+    scopes: c.scopes,
+    authz_url_params: c.authzUrlParams,
+    max_session_duration: `${c.maxSessionDurationSec}s`,
+    idle_session_duration: `${c.idleSessionDurationSec}s`,
+    allow_cors_preflight: c.allowCorsPreflight,
+    token_endpoint_auth_method: c.tokenEndpointAuthMethod,
+    groups_claim: c.groupsClaim,
+    allow_emails: c.allow.emails,
+    allow_domains: c.allow.domains,
+    allow_groups: c.allow.groups,
+  };
+  if (c.clientSecret !== undefined) config.client_secret = c.clientSecret;
+  if (c.authId !== undefined) config.auth_id = c.authId;
+  if (c.userinfoRefreshIntervalSec !== undefined) config.userinfo_refresh_interval = `${c.userinfoRefreshIntervalSec}s`;
+  return { on_http_request: [{ actions: [{ type: 'openid-connect', config }] }] };
+}
+
 export async function startOidcTestEdge(opts: OidcTestEdgeOptions): Promise<OidcTestEdge> {
   const appRequests: EchoedRequest[] = [];
   const app = http.createServer((req, res) => {
@@ -55,129 +79,40 @@ export async function startOidcTestEdge(opts: OidcTestEdgeOptions): Promise<Oidc
     res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'app_cookie=1; Path=/' });
     res.end(JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
   });
-  await listen(app);
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
   const appPort = (app.address() as AddressInfo).port;
 
-  const edge = http.createServer();
-  await listen(edge);
-  const port = (edge.address() as AddressInfo).port;
-  const baseUrl = `http://localhost:${port}`;
   const logLines: string[] = [];
-  const log: Logger = createLogger({ level: 'debug', format: 'logfmt', write: (l) => logLines.push(l) });
-  const service = createOidcService({ sessionKey: opts.sessionKey, edgeBaseUrl: baseUrl, log, fetchCa: opts.fetchCa });
-  const tunnels = new Map<string, { ref: TunnelRef; action: OidcAction }>();
-
-  const tunnelFor = (host: string | undefined) => {
-    const h = (host ?? '').toLowerCase();
-    for (const t of tunnels.values()) if (t.ref.hostname === h) return t;
-    return undefined;
-  };
-
-  edge.on('request', (req, res) => {
-    // 1. The edge's own host: the OIDC service's callback paths, else 404.
-    if ((req.headers.host ?? '').toLowerCase() === `localhost:${port}`) {
-      if (!service.handleEdgeRequest(req, res)) writeReply(res, { status: 404, body: 'not found' });
-      return;
-    }
-    // 2. A tunnel host: run the action over a RequestContext, then reply or forward.
-    const t = tunnelFor(req.headers.host);
-    if (!t) return writeReply(res, { status: 404, body: 'no such tunnel' });
-    const ctx = makeContext(req, t.ref, false);
-    Promise.resolve(t.action.run(ctx)).then(
-      () => {
-        if (ctx.result) return writeReply(res, ctx.result);
-        forward(req, res, ctx, appPort);
-      },
-      (err: Error) => writeReply(res, { status: 500, body: `action failed: ${err.message}` }),
-    );
+  const log = createLogger({ level: 'debug', format: 'logfmt', write: (l) => logLines.push(l) });
+  let sso: ReturnType<typeof createSso> | null = null;
+  const edge = await startEdge({
+    host: '127.0.0.1',
+    port: 0,
+    authorize: (t) => (t === TOKEN ? { label: 'test' } : null),
+    policyFactory: (doc, tunnel) => sso!.policyFactory(doc, tunnel),
+    edgeHandler: (req, res) => sso!.handleEdgeRequest(req, res),
+    log,
   });
-
-  edge.on('upgrade', (req: http.IncomingMessage, socket: Socket) => {
-    const t = tunnelFor(req.headers.host);
-    if (!t) return socket.destroy();
-    const ctx = makeContext(req, t.ref, true);
-    Promise.resolve(t.action.run(ctx)).then(() => {
-      // The stand-in has no WebSocket app: a request that passes the gate gets 502 here.
-      const r = ctx.result ?? { status: 502, body: 'upgrade passed the gate' };
-      const body = String(r.body ?? '');
-      socket.end(`HTTP/1.1 ${r.status} X\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    });
-  });
+  sso = createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, idpCa: opts.fetchCa, log });
+  const agent = new Agent({ edgeUrl: edge.agentUrl, authtoken: TOKEN });
+  agent.start();
+  await agent.waitOnline();
 
   return {
-    port,
-    baseUrl,
-    service,
+    port: edge.port,
+    baseUrl: edge.baseUrl,
+    service: sso.service,
     logLines,
     appRequests,
     async addTunnel(name, config) {
-      const ref: TunnelRef = { name, hostname: `${name}.localhost:${port}`, publicUrl: `http://${name}.localhost:${port}` };
-      const action = service.createAction(config, ref);
-      await action.ready();
-      tunnels.set(name, { ref, action });
-      return ref;
+      const t = await agent.bind({ addr: `127.0.0.1:${appPort}`, name, policy: policyFor(config) });
+      return { name: t.name, hostname: new URL(t.publicUrl).host, publicUrl: t.publicUrl };
     },
-    removeTunnel(name) {
-      tunnels.get(name)?.action.close?.();
-      tunnels.delete(name);
-    },
+    removeTunnel: (name) => agent.unbind(name),
     async close() {
-      for (const t of tunnels.values()) t.action.close?.();
-      await Promise.all([app, edge].map((s) => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r())))));
+      await agent.close(0);
+      await edge.close(0);
+      await new Promise<void>((r) => (app.closeAllConnections(), app.close(() => r())));
     },
   };
-}
-
-function listen(s: http.Server): Promise<void> {
-  return new Promise((r) => s.listen(0, '127.0.0.1', r));
-}
-
-type TestContext = RequestContext & { result?: Reply };
-
-function makeContext(req: http.IncomingMessage, tunnel: TunnelRef, isUpgrade: boolean): TestContext {
-  const headers: HeaderMap = { ...req.headers };
-  const ctx: TestContext = {
-    method: req.method ?? 'GET',
-    url: new URL(req.url ?? '/', tunnel.publicUrl),
-    headers,
-    clientIp: req.socket.remoteAddress ?? '',
-    isUpgrade,
-    tunnel,
-    responseHeaders: {},
-    reply(r) {
-      ctx.result = r;
-    },
-    get replied() {
-      return ctx.result !== undefined;
-    },
-  };
-  return ctx;
-}
-
-function forward(req: http.IncomingMessage, res: http.ServerResponse, ctx: TestContext, appPort: number): void {
-  const headers = { ...ctx.headers };
-  delete headers['connection'];
-  const up = http.request({ host: '127.0.0.1', port: appPort, method: ctx.method, path: req.url, headers }, (upRes) => {
-    const out: HeaderMap = { ...upRes.headers };
-    // Edge-added response headers (the rolled session cookie) join the app's own.
-    for (const [k, v] of Object.entries(ctx.responseHeaders)) {
-      if (v === undefined) continue;
-      const prev = out[k];
-      out[k] = k === 'set-cookie' ? [...toList(prev), ...toList(v)] : v;
-    }
-    res.writeHead(upRes.statusCode ?? 502, out as http.OutgoingHttpHeaders);
-    upRes.pipe(res);
-  });
-  up.on('error', () => writeReply(res, { status: 502, body: 'app unreachable' }));
-  req.pipe(up);
-}
-
-function toList(v: string | string[] | undefined): string[] {
-  return v === undefined ? [] : Array.isArray(v) ? v : [v];
-}
-
-function writeReply(res: http.ServerResponse, r: Reply): void {
-  if (res.headersSent) return;
-  res.writeHead(r.status, (r.headers ?? {}) as http.OutgoingHttpHeaders);
-  res.end(r.body ?? '');
 }

@@ -24,7 +24,7 @@ export function validateOpenIdConnect(r: FieldReader): OpenIdConnectConfig | und
   const authzUrlParams = readAuthzParams(r);
   const maxSessionDurationSec = r.duration('max_session_duration', 60) ?? DEFAULT_MAX_SESSION_SEC;
   const idleSessionDurationSec = r.duration('idle_session_duration', 60) ?? DEFAULT_IDLE_SESSION_SEC;
-  const userinfoRefreshIntervalSec = r.duration('userinfo_refresh_interval', 10);
+  const userinfoRefreshIntervalSec = r.duration('userinfo_refresh_interval', 1);
   const allowCorsPreflight = r.bool('allow_cors_preflight') ?? false;
   const tokenEndpointAuthMethod = authMethod(r, clientSecret);
   const groupsClaim = r.string('groups_claim') ?? 'groups';

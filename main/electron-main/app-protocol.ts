@@ -1,0 +1,93 @@
+// Serves the built renderer (dist/renderer) on app://gatehouse/ for `protocol.handle`.
+// Plain Node (fetch's Request/Response), no Electron: tested directly in Node.
+// Only GET/HEAD of known file types under the root; anything that decodes to a path outside the
+// root, an encoded slash or a NUL is refused before the file system is touched.
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAppUrl } from './app-origin.ts';
+
+/** The page may load only its own scripts, styles and images; nothing may frame it or be framed. */
+export const APP_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "manifest-src 'self'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': APP_CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'Cache-Control': 'no-store',
+};
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/**
+ * The file an app:// URL names inside `root`, or null when the URL is not ours or the path is
+ * not acceptable. `/` is the index page.
+ */
+export function resolveAppPath(root: string, url: string): string | null {
+  const u = parseAppUrl(url);
+  if (!u) return null;
+  // The URL parser has already folded `/a/../b`; what is left is checked segment by segment after decoding.
+  const pathname = u.pathname.endsWith('/') ? `${u.pathname}index.html` : u.pathname;
+  const segments: string[] = [];
+  for (const raw of pathname.slice(1).split('/')) {
+    let s: string;
+    try {
+      s = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+    if (s === '' || s === '.' || s === '..' || /[/\\:\0]/.test(s)) return null;
+    segments.push(s);
+  }
+  const base = path.resolve(root);
+  const file = path.resolve(base, ...segments);
+  if (!file.startsWith(base + path.sep)) return null;
+  if (!Object.hasOwn(TYPES, path.extname(file).toLowerCase())) return null;
+  return file;
+}
+
+function plain(status: number, text: string): Response {
+  return new Response(text, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
+}
+
+/** The `protocol.handle` handler for app://gatehouse/, serving files from `root`. */
+export function createAppRequestHandler(root: string): (request: Request) => Promise<Response> {
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed');
+    const file = resolveAppPath(root, request.url);
+    if (!file) return plain(404, 'Not found');
+    try {
+      if (!(await stat(file)).isFile()) return plain(404, 'Not found');
+      const body = request.method === 'HEAD' ? null : await readFile(file);
+      const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      return new Response(body, { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': type } });
+    } catch {
+      return plain(404, 'Not found');
+    }
+  };
+}

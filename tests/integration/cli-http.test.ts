@@ -31,7 +31,7 @@ test('prints the Forwarding URL, serves it, answers the ngrok-shaped API, and ex
     const m = await cli.waitFor(/Forwarding\s+(http:\/\/clitest\.localhost:(\d+)) -> http:\/\/localhost:(\d+)/);
     assert.equal(Number(m[3]), app.port);
     const edgePort = Number(m[2]);
-    assert.match(cli.stdout(), new RegExp(`Web Interface\\s+http://127.0.0.1:${apiPort}`));
+    await cli.waitFor(new RegExp(`Web Interface\\s+http://127.0.0.1:${apiPort}`));
     const page = await get(edgePort, '/', `clitest.localhost:${edgePort}`);
     assert.equal(page.body, 'from the app');
 

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
+import YAML from 'yaml';
 import { parseFlags, UsageError } from './flags.ts';
 import { startEdge, type Edge } from '../edge/edge.ts';
 import { createSso } from '../edge/sso.ts';
@@ -29,9 +30,11 @@ const USAGE = `Usage: gatehouse edge --domain DOMAIN --authtokens-file FILE [fla
   --grace-period DURATION    how long in-flight requests may finish on SIGTERM (default 30s)
   --max-streams N            concurrent requests per tunnel (default 1000)
   --login-rate N             sign-in attempts per client IP and minute (default 30)
-  --log-level LEVEL          debug|info|warn|error (default info)`;
+  --log-level LEVEL          debug|info|warn|error (default info)
+  --config FILE              YAML with any of these flags as keys (domain: ..., tls-cert: ...); flags given here win`;
 
-export async function runEdge(argv: string[]): Promise<number> {
+export async function runEdge(cliArgv: string[]): Promise<number> {
+  const argv = [...(await configArgs(cliArgv)), ...cliArgv];
   const { values, positionals } = parseFlags(
     argv,
     {
@@ -48,8 +51,9 @@ export async function runEdge(argv: string[]): Promise<number> {
       'max-streams': { type: 'string', default: '1000' },
       'login-rate': { type: 'string', default: '30' },
       'log-level': { type: 'string', default: 'info' },
+      config: { type: 'string' },
       // Tests shorten the heartbeat; not in the usage text.
-      'heartbeat': { type: 'string' },
+      heartbeat: { type: 'string' },
     },
     USAGE,
   );
@@ -90,6 +94,7 @@ export async function runEdge(argv: string[]): Promise<number> {
     maxStreamsPerTunnel: Number(values['max-streams']),
     loginRatePerMinute: Number(values['login-rate']) || undefined,
     observe: metrics.observe,
+    accessLog: true,
     heartbeatMs: heartbeat,
     toleranceMs: heartbeat ? heartbeat * 1.5 : undefined,
     log,
@@ -127,6 +132,31 @@ export async function runEdge(argv: string[]): Promise<number> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
   });
 }
+
+/** `--config edge.yaml` as flags, placed before the command line's own so those win. */
+async function configArgs(argv: string[]): Promise<string[]> {
+  const i = argv.findIndex((a) => a === '--config' || a.startsWith('--config='));
+  if (i < 0) return [];
+  const file = argv[i]!.includes('=') ? argv[i]!.slice('--config='.length) : argv[i + 1];
+  if (!file) throw new UsageError('--config needs a file');
+  const text = await readOrFail(file, '--config');
+  let doc: unknown;
+  try {
+    doc = YAML.parse(text);
+  } catch (err) {
+    throw new UsageError(`--config ${file}: not valid YAML: ${(err as Error).message}`);
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new UsageError(`--config ${file}: expected keys like "domain: tunnels.example.com"`);
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(doc)) {
+    if (k === 'config' || !CONFIG_KEYS.includes(k)) throw new UsageError(`--config ${file}: unknown key "${k}" (use the flag names: ${CONFIG_KEYS.join(', ')})`);
+    if (v === null || typeof v === 'object') throw new UsageError(`--config ${file}: "${k}" must be a single value`);
+    out.push(`--${k}`, String(v));
+  }
+  return out;
+}
+
+const CONFIG_KEYS = ['domain', 'listen', 'tls-cert', 'tls-key', 'authtokens-file', 'session-key-file', 'admin-addr', 'http-listen', 'public-port', 'grace-period', 'max-streams', 'login-rate', 'log-level'];
 
 function hostPort(v: string): [string, number] {
   const { host, port } = parseHostPort(v, '127.0.0.1');

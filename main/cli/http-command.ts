@@ -201,6 +201,12 @@ async function startApiNear(agent: Agent, addr: string, requests: RequestLogEntr
   return null;
 }
 
+/** The authtoken the desktop app saved, when a keychain is reachable. */
+async function keychainAuthtoken(): Promise<string | undefined> {
+  const { createKeychainStore, SecretAccounts } = await import('../secrets/keychain.ts');
+  return (await createKeychainStore().get(SecretAccounts.authtoken).catch(() => null)) ?? undefined;
+}
+
 async function remoteEdge(edge: string, token: string | undefined, caFile: string | undefined) {
   let url: URL;
   try {
@@ -212,8 +218,8 @@ async function remoteEdge(edge: string, token: string | undefined, caFile: strin
   if (url.protocol === 'http:') url.protocol = 'ws:';
   if (url.protocol !== 'wss:' && url.protocol !== 'ws:') throw new UsageError(`--edge must be a wss:// URL, not "${edge}"`);
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/.gatehouse/agent';
-  const authtoken = token ?? process.env.GATEHOUSE_AUTHTOKEN;
-  if (!authtoken) throw new UsageError('--edge needs an authtoken: pass --authtoken or set GATEHOUSE_AUTHTOKEN');
+  const authtoken = token ?? process.env.GATEHOUSE_AUTHTOKEN ?? (await keychainAuthtoken());
+  if (!authtoken) throw new UsageError('--edge needs an authtoken: pass --authtoken, set GATEHOUSE_AUTHTOKEN, or save it in the app (OS keychain)');
   let ca: Buffer | undefined;
   if (caFile) {
     const { readFile } = await import('node:fs/promises');

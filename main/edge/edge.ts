@@ -37,6 +37,8 @@ export interface EdgeOptions {
   maxStreamsPerTunnel?: number;
   /** Login attempts (OIDC callback, /.gatehouse/login) per client IP and minute; unlimited when absent. */
   loginRatePerMinute?: number;
+  /** Log every tunnel request (the standalone edge does; the embedded one leaves it to the inspector). */
+  accessLog?: boolean;
   /** Called once per finished request with its status, for metrics (`edge` = the edge's own host). */
   observe?: (status: number, where: 'tunnel' | 'edge', path: string) => void;
   log?: Logger;
@@ -67,7 +69,7 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   const base = new URL(opts.baseUrl ?? `http://localhost:${port}`);
   const scheme = base.protocol === 'https:' ? 'https' : 'http';
   const baseHost = base.host.toLowerCase(); // includes a non-default port
-  const env: ProxyEnv = { registry, log, scheme, stats: { requests: 0, inFlight: 0 } };
+  const env: ProxyEnv = { registry, log, scheme, accessLog: opts.accessLog ?? false, stats: { requests: 0, inFlight: 0 } };
   const inFlight = new WeakMap<object, number>();
   const hostToTunnel = (host: string | undefined) => {
     if (!host) return undefined;

@@ -18,6 +18,7 @@ const HOP_BY_HOP = new Set([
   'x-forwarded-host',
   'x-forwarded-proto',
   'forwarded',
+  'x-request-id',
 ]);
 
 /** Raw header pairs from Node's flat rawHeaders, minus hop-by-hop, any named in Connection, and forged identity. */
@@ -59,8 +60,9 @@ export function mapToPairs(map: Record<string, string | string[] | undefined>): 
   return out;
 }
 
-export function addForwarded(pairs: [string, string][], clientIp: string, host: string, proto: string): void {
-  pairs.push(['X-Forwarded-For', clientIp], ['X-Forwarded-Host', host], ['X-Forwarded-Proto', proto]);
+/** What the edge tells the app about the visitor's request; the request id also names it in the edge's logs. */
+export function addForwarded(pairs: [string, string][], clientIp: string, host: string, proto: string, requestId: string): void {
+  pairs.push(['X-Forwarded-For', clientIp], ['X-Forwarded-Host', host], ['X-Forwarded-Proto', proto], ['X-Request-Id', requestId]);
 }
 
 /** Identity headers only the edge may set; a visitor's copy (any case, `_` for `-`) never passes. */

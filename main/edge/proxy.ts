@@ -1,6 +1,7 @@
 // Forwarding one visitor request (or WebSocket upgrade) through a tunnel: run the tunnel's
 // policy, open a stream to a live agent connection, stream the body both ways with backpressure
 // (pipe + the stream's credit window), and turn every failure into a clear page, never a hang.
+import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Tunnel, TunnelRegistry } from './registry.ts';
@@ -16,6 +17,8 @@ import type { Logger } from '../common/log.ts';
 export interface ProxyEnv {
   registry: TunnelRegistry;
   log: Logger;
+  /** One log line per finished request (path without query, status, time, request id). */
+  accessLog: boolean;
   /** The scheme visitors use (`https` behind TLS). */
   scheme: 'http' | 'https';
   stats: { requests: number; inFlight: number };
@@ -24,6 +27,8 @@ export interface ProxyEnv {
 export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessage, res: ServerResponse): Promise<void> {
   env.stats.requests++;
   const clientIp = clientIpOf(req);
+  const rid = randomUUID();
+  if (env.accessLog) logAccess(env.log, t, req, res, rid, clientIp);
   let pairs = requestPairs(req.rawHeaders, req.headers.connection, false);
   let ctx: EdgeRequestContext | null = null;
   if (t.policy) {
@@ -31,7 +36,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     try {
       await t.policy.onRequest(ctx);
     } catch (err) {
-      env.log.error('traffic policy failed', { tunnel: t.name, err: err as Error });
+      env.log.error('traffic policy failed', { tunnel: t.name, rid, err: err as Error });
       return sendPage(res, 500, 'Gatehouse error', 'The tunnel\'s traffic policy failed on this request; the edge log has the details.');
     }
     if (ctx.replyValue) return writeReply(res, ctx.replyValue);
@@ -40,7 +45,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   if (reserved(req.url)) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
   const session = env.registry.pick(t);
   if (!session) return sendOffline(res, t);
-  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme);
+  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   const head: RequestHead = { method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name };
   let stream: MuxStream;
@@ -78,6 +83,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     stream.pipe(res);
   });
   stream.on('error', (err) => {
+    env.log.warn('tunnel stream failed', { tunnel: t.name, rid, err });
     if (!res.headersSent) sendPage(res, 502, 'Tunnel error', `The request could not reach the app at ${t.addr}: ${err.message}.`);
     else res.destroy(err);
   });
@@ -110,7 +116,7 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   if (reserved(req.url)) return writeRawReply(socket, { status: 404, body: 'Not found' });
   const session = env.registry.pick(t);
   if (!session) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
-  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme);
+  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme, randomUUID());
   let stream: MuxStream;
   try {
     stream = session.openStream({ method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name, upgrade: true } satisfies RequestHead, false);
@@ -138,6 +144,24 @@ function reserved(url: string | undefined): boolean {
   if (!url || !(url.includes('%') || /gatehouse/i.test(url))) return false;
   const q = url.indexOf('?');
   return isReservedPath(q < 0 ? url : url.slice(0, q));
+}
+
+function logAccess(log: Logger, t: Tunnel, req: IncomingMessage, res: ServerResponse, rid: string, ip: string): void {
+  const started = performance.now();
+  res.on('close', () => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    log.info('request', {
+      rid,
+      tunnel: t.name,
+      ip,
+      method: req.method,
+      path: q < 0 ? url : url.slice(0, q),
+      status: res.statusCode,
+      ms: Math.round(performance.now() - started),
+      done: res.writableFinished,
+    });
+  });
 }
 
 function rawHead(status: number, flat: string[]): string {

@@ -372,10 +372,12 @@ export class MuxSession extends EventEmitter<SessionEvents> {
 
   private startHeartbeat(intervalMs: number, toleranceMs: number): void {
     let seq = 0;
-    const ping = setInterval(() => {
+    const sendPing = () => {
       this.pingSentAt = Date.now();
       this.queueUrgent(FrameType.PING, Flag.SYN, 0, undefined, ++seq >>> 0);
-    }, intervalMs);
+    };
+    sendPing(); // a first RTT right away, for the status screen
+    const ping = setInterval(sendPing, intervalMs);
     const deadline = intervalMs + toleranceMs;
     const check = setInterval(() => {
       const silent = Date.now() - this.lastRx;

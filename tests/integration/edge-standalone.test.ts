@@ -6,6 +6,7 @@ import https from 'node:https';
 import http from 'node:http';
 import { join } from 'node:path';
 import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import { makeTestTls, type TestTls } from '../support/tls.ts';
 import { startApp } from '../support/tunnel.ts';
 import { runCli, type CliRun } from '../support/cli.ts';
@@ -21,16 +22,15 @@ let tokensFile: string;
 let edge: CliRun;
 
 
+/** Half the settings come from an --config file, half from flags (and a flag overrides the file). */
 function startEdgeProcess(): CliRun {
-  const run = runCli(
-    [
-      'edge', '--domain', 'edge.localhost', '--public-port', String(port), '--listen', `127.0.0.1:${port}`,
-      '--tls-cert', join(tls.dir, 'server.pem'), '--tls-key', join(tls.dir, 'server.key'),
-      '--authtokens-file', tokensFile, '--session-key-file', join(tls.dir, 'session.key'),
-      '--admin-addr', `127.0.0.1:${adminPort}`, '--grace-period', '2s', '--heartbeat', '500', '--log-level', 'warn',
-    ],
-  );
-  return run;
+  const config = join(tls.dir, 'edge.yaml');
+  writeFileSync(config, [`domain: edge.localhost`, `listen: 127.0.0.1:1`, `tls-cert: ${join(tls.dir, 'server.pem')}`, `tls-key: ${join(tls.dir, 'server.key')}`, `grace-period: 2s`].join('\n'));
+  return runCli([
+    'edge', '--config', config, '--listen', `127.0.0.1:${port}`, '--public-port', String(port),
+    '--authtokens-file', tokensFile, '--session-key-file', join(tls.dir, 'session.key'),
+    '--admin-addr', `127.0.0.1:${adminPort}`, '--heartbeat', '500', '--log-level', 'warn',
+  ]);
 }
 
 async function waitReady(): Promise<void> {

@@ -83,6 +83,15 @@ test('POST body and request headers arrive; X-Forwarded-* come from the edge, no
   assert.equal(seen.headers['x-forwarded-for'], '127.0.0.1');
   assert.equal(seen.headers['x-forwarded-host'], t.host);
   assert.equal(seen.headers['x-forwarded-proto'], 'http');
+  // Each request gets the edge's own id, which its logs use too.
+  assert.match(seen.headers['x-request-id'], /^[0-9a-f-]{36}$/);
+});
+
+test("a visitor's X-Request-Id is replaced by the edge's", async () => {
+  const r = await request(t.edge, t.host, { path: '/echo', headers: { 'x-request-id': 'chosen-by-visitor' } });
+  const id = JSON.parse(r.body.toString()).headers['x-request-id'];
+  assert.notEqual(id, 'chosen-by-visitor');
+  assert.match(id, /^[0-9a-f-]{36}$/);
 });
 
 test('chunked request bodies stream through', async () => {

@@ -10,24 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { API_METHODS, type ApiMethod } from '../../preload/contract.ts';
 import { isLoopbackHost } from '../common/host-guard.ts';
 import { listen } from '../common/net.ts';
+import { RENDERER_HEADERS, RENDERER_TYPES } from '../common/renderer-assets.ts';
 import type { AppService } from './service.ts';
 import { BadArgumentsError } from './api-schema.ts';
 import type { Logger } from '../common/log.ts';
 
 export const RENDERER_DIR = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
-
-export const RENDERER_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
 
 export interface WebServer {
   url: string;
@@ -92,14 +80,7 @@ export async function startWebServer(service: AppService, host: string, port: nu
     if (!file.startsWith(normalize(rendererDir + sep)) && file !== normalize(rendererDir)) return json(404, { ok: false, error: 'not found' });
     try {
       const data = await readFile(file);
-      res.writeHead(200, {
-        'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'content-security-policy': RENDERER_CSP,
-        'x-content-type-options': 'nosniff',
-        'x-frame-options': 'DENY',
-        'referrer-policy': 'no-referrer',
-        'cache-control': 'no-cache',
-      });
+      res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': RENDERER_TYPES[extname(file)] ?? 'application/octet-stream', 'X-Frame-Options': 'DENY' });
       res.end(req.method === 'HEAD' ? undefined : data);
     } catch {
       if (rel === 'index.html') return json(500, { ok: false, error: 'the UI is not built: run `npm run build`' });

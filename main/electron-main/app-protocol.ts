@@ -5,44 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAppUrl } from './app-origin.ts';
-
-/** The page may load only its own scripts, styles and images; nothing may frame it or be framed. */
-export const APP_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "manifest-src 'self'",
-  "frame-src 'none'",
-  "worker-src 'none'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
-const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': APP_CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'Cache-Control': 'no-store',
-};
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+import { RENDERER_HEADERS, RENDERER_TYPES } from '../common/renderer-assets.ts';
 
 /**
  * The file an app:// URL names inside `root`, or null when the URL is not ours or the path is
@@ -67,12 +30,12 @@ export function resolveAppPath(root: string, url: string): string | null {
   const base = path.resolve(root);
   const file = path.resolve(base, ...segments);
   if (!file.startsWith(base + path.sep)) return null;
-  if (!Object.hasOwn(TYPES, path.extname(file).toLowerCase())) return null;
+  if (!Object.hasOwn(RENDERER_TYPES, path.extname(file).toLowerCase())) return null;
   return file;
 }
 
 function plain(status: number, text: string): Response {
-  return new Response(text, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
+  return new Response(text, { status, headers: { ...RENDERER_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
 /** The `protocol.handle` handler for app://gatehouse/, serving files from `root`. */
@@ -84,8 +47,8 @@ export function createAppRequestHandler(root: string): (request: Request) => Pro
     try {
       if (!(await stat(file)).isFile()) return plain(404, 'Not found');
       const body = request.method === 'HEAD' ? null : await readFile(file);
-      const type = TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      return new Response(body, { status: 200, headers: { ...SECURITY_HEADERS, 'Content-Type': type } });
+      const type = RENDERER_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+      return new Response(body, { status: 200, headers: { ...RENDERER_HEADERS, 'Content-Type': type } });
     } catch {
       return plain(404, 'Not found');
     }

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { APP_CSP, createAppRequestHandler, resolveAppPath } from '../../main/electron-main/app-protocol.ts';
+import { createAppRequestHandler, resolveAppPath } from '../../main/electron-main/app-protocol.ts';
+import { RENDERER_CSP as APP_CSP } from '../../main/common/renderer-assets.ts';
 
 let base: string;
 let root: string;

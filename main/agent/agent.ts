@@ -210,6 +210,9 @@ class Connection {
       maxPayload: MAX_MESSAGE + 1024,
       handshakeTimeout: 10_000,
       ca: o.ca,
+      // Masking protects proxies from browser-chosen bytes on plain connections. Over TLS or
+      // loopback no proxy can read the frames, so skip the per-byte copy and XOR.
+      ...(unmaskable(o.edgeUrl) ? { generateMask: zeroMask } : {}),
     });
     let failure: string | undefined;
     ws.on('unexpected-response', (_req, res) => {
@@ -300,6 +303,13 @@ class Connection {
     while (s.streamCount > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
     s.close(1000, 'agent stopped');
   }
+}
+
+const zeroMask = (mask: Buffer) => mask.fill(0);
+
+function unmaskable(edgeUrl: string): boolean {
+  const u = new URL(edgeUrl);
+  return u.protocol === 'wss:' || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
 }
 
 function describeError(err: NodeJS.ErrnoException, url: string): string {

@@ -12,6 +12,17 @@ const TAG_LEN = 16;
 /** Upper bound on what open() will even try to decode (a cookie or URL never needs more). */
 const MAX_TOKEN_LEN = 16_384;
 
+/** Opened session cookies remembered (a few MB at most). */
+const SESSION_CACHE = 4096;
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
 export interface Sealer {
   seal(purpose: SealPurpose, binding: string, value: unknown): string;
   open(purpose: SealPurpose, binding: string, token: string | undefined | null): unknown;
@@ -29,6 +40,10 @@ export function createSealer(key: Buffer): Sealer {
     return k;
   };
   const aad = (purpose: SealPurpose, binding: string) => Buffer.from(`${purpose}\0${binding}`, 'utf8');
+  // Session cookies come back on every request: keep what recent ones decrypted to. The key is
+  // the exact token and binding, and GCM authenticated it, so a hit is as good as a decryption.
+  // Only successful opens are kept, so forged tokens cannot fill it.
+  const sessions = new Map<string, unknown>();
 
   return {
     seal(purpose, binding, value) {
@@ -40,6 +55,11 @@ export function createSealer(key: Buffer): Sealer {
     },
     open(purpose, binding, token) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LEN) return null;
+      const cacheKey = purpose === 'session' ? `${binding}\0${token}` : null;
+      if (cacheKey !== null) {
+        const hit = sessions.get(cacheKey);
+        if (hit !== undefined) return hit;
+      }
       if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
       const raw = Buffer.from(token, 'base64url');
       if (raw.length < 1 + IV_LEN + TAG_LEN + 1 || raw[0] !== VERSION) return null;
@@ -50,7 +70,12 @@ export function createSealer(key: Buffer): Sealer {
         decipher.setAAD(aad(purpose, binding));
         decipher.setAuthTag(tag);
         const plain = Buffer.concat([decipher.update(raw.subarray(1 + IV_LEN, raw.length - TAG_LEN)), decipher.final()]);
-        return JSON.parse(plain.toString('utf8')) as unknown;
+        const value = deepFreeze(JSON.parse(plain.toString('utf8')) as unknown);
+        if (cacheKey !== null) {
+          if (sessions.size >= SESSION_CACHE) sessions.delete(sessions.keys().next().value!);
+          sessions.set(cacheKey, value);
+        }
+        return value;
       } catch {
         return null;
       }

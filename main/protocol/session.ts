@@ -41,6 +41,7 @@ export interface SessionEvents {
 /** Above this many bytes handed to the socket and not yet written, DATA scheduling pauses. */
 const HIGH_WATER = 4 * 1024 * 1024;
 const MAX_WINDOW = 2 ** 31 - 1;
+const BIG_FRAME = 16 * 1024;
 
 export class MuxSession extends EventEmitter<SessionEvents> {
   readonly log: Logger;
@@ -207,11 +208,15 @@ export class MuxSession extends EventEmitter<SessionEvents> {
       while (this.ready.length && size < MAX_MESSAGE - MAX_FRAME_PAYLOAD - HEADER_SIZE && this.inFlight + size < HIGH_WATER) {
         const s = this.ready.shift()!;
         s.queued = false;
-        size += this.frameFrom(s, parts);
+        const n = this.frameFrom(s, parts);
+        size += n;
         if (!s.queued && !s.destroyed && (s.pendingBytes > 0 || (s.finQueued && !s.finSent)) && s.sendWindow > 0) {
           s.queued = true;
           this.ready.push(s);
         }
+        // A big frame ends its message: the receiver then keeps its payload as a slice of the
+        // message instead of copying it out of a larger batch.
+        if (n >= BIG_FRAME) break;
       }
       if (parts.length === 0) break;
       this.write(parts, size);
@@ -244,6 +249,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     if (n === 0 && !fin) return 0;
     parts.push(encodeHeader(FrameType.DATA, fin ? Flag.FIN : 0, s.id, n), ...chunks);
     if (s.pendingBytes === 0) s.drained();
+    else s.sent();
     if (fin) s.finished();
     return HEADER_SIZE + n;
   }

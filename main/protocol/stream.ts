@@ -5,6 +5,11 @@ import { Duplex } from 'node:stream';
 import { ErrorCode } from './frame.ts';
 import type { MuxSession } from './session.ts';
 
+/** Bytes a stream may queue beyond its send window before its writer waits. */
+const MIN_QUEUE = 64 * 1024;
+/** Queues at least this big count as bulk transfer. */
+const BULK = 16 * 1024;
+
 export class StreamResetError extends Error {
   readonly code: number;
   constructor(code: number, message = `stream reset by peer (code ${code})`) {
@@ -76,8 +81,12 @@ export class MuxStream extends Duplex {
 
   private afterQueue(cb: (err?: Error | null) => void): void {
     if (this.pendingBytes === 0) return cb();
-    this.writeCb = cb;
     this.session.schedule(this);
+    // Bulk data: keep the producer reading while the queue fits the peer's window, so the
+    // socket and the session work in parallel; past that, its callback waits (backpressure).
+    // Small writes wait for their frame, which lets a response's FIN share it.
+    if (this.pendingBytes >= BULK && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) return cb();
+    this.writeCb = cb;
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -111,6 +120,11 @@ export class MuxStream extends Duplex {
   }
 
   // --- called by the session ---
+
+  /** @internal some pending bytes went out: release a held writer once the queue fits again */
+  sent(): void {
+    if (this.writeCb && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) this.drained();
+  }
 
   /** @internal all pending bytes went out */
   drained(): void {

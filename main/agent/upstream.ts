@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { MuxStream } from '../protocol/stream.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { LocalAddr } from './local-addr.ts';
+import { forward } from '../common/forward.ts';
 import type { RequestLogEntry } from './types.ts';
 
 export function createLocalPool(): http.Agent {
@@ -49,7 +50,7 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pool: http.Age
   req.on('response', (res) => {
     answered = true;
     stream.sendHeaders({ status: res.statusCode ?? 502, headers: toPairs(res.rawHeaders) } satisfies ResponseHead);
-    res.pipe(stream);
+    forward(res, stream);
     res.on('end', () => log(res.statusCode ?? 0, res.rawHeaders));
     res.on('error', () => stream.reset());
   });
@@ -76,9 +77,11 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pool: http.Age
   stream.on('close', () => {
     if (!req.writableFinished || !answered) req.destroy();
   });
-  // An upgrade request has no body; end it so the head goes out now.
-  if (head.upgrade) req.end();
-  else stream.pipe(req);
+  // A request without a body (FIN came with the head) goes out at once.
+  if (head.upgrade || (stream.finReceived && stream.readableLength === 0)) {
+    req.end();
+    if (!head.upgrade) stream.resume();
+  } else forward(stream, req);
 }
 
 function toPairs(raw: string[]): [string, string][] {

@@ -1,6 +1,6 @@
 // Forwarding one visitor request (or WebSocket upgrade) through a tunnel: run the tunnel's
 // policy, open a stream to a live agent connection, stream the body both ways with backpressure
-// (pipe + the stream's credit window), and turn every failure into a clear page, never a hang.
+// (forward() + the stream's credit window), and turn every failure into a clear page, never a hang.
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -9,6 +9,7 @@ import { EdgeRequestContext, clientIpOf } from './context.ts';
 import { addForwarded, mapToPairs, pairsToMap, requestPairs, responseFlat } from './headers.ts';
 import { htmlPage, pageHeaders } from '../common/html.ts';
 import { isReservedPath } from '../oidc/reserved.ts';
+import { forward } from '../common/forward.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';
 import type { HeaderMap, Reply, ResponseContext } from '../policy/types.ts';
@@ -62,7 +63,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
       env.stats.inFlight--;
     }
   };
-  if (hasBody) req.pipe(stream);
+  if (hasBody) forward(req, stream);
 
   stream.once('headers', (h: ResponseHead) => {
     if (h.error) {
@@ -80,7 +81,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
       flat.push(...responseFlat(mapToPairs(rc.headers)));
     }
     res.writeHead(status, flat);
-    stream.pipe(res);
+    forward(stream, res);
   });
   stream.on('error', (err) => {
     env.log.warn('tunnel stream failed', { tunnel: t.name, rid, err });

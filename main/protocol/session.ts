@@ -347,8 +347,9 @@ export class MuxSession extends EventEmitter<SessionEvents> {
       }
       const s = new MuxStream(this, f.streamId, this.window, head);
       this.streams.set(f.streamId, s);
-      this.emit('stream', s);
+      // FIN with the head (no body): known before anyone reads, so a GET needs no body plumbing.
       if (f.flags & Flag.FIN) s.receiveFin();
+      this.emit('stream', s);
       return;
     }
     const s = this.streams.get(f.streamId);

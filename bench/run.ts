@@ -1,0 +1,226 @@
+// `npm run bench`: the same workloads direct, through Gatehouse (the real CLI, its own process)
+// and through nginx proxy_pass, on loopback, in one run. Prints a table and the issue's targets,
+// writes bench/results/<timestamp>.json. Every child process is stopped at the end, also on failure.
+//
+//   npm run bench [-- --seconds N] [--only rss,small,auth,transfer] [--profile]
+//     --seconds N   length of each small-GET measurement (default 10)
+//     --only LIST   run only these workloads (e.g. to profile one of them)
+//     --profile     run the Gatehouse processes under `node --cpu-prof` and print their top frames
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startGatehouse, type Gatehouse } from './gatehouse.ts';
+import { request } from './http-client.ts';
+import { runLoad, type LoadOptions, type Target } from './load.ts';
+import { withCpu } from './cpu.ts';
+import { startNginx, type Nginx } from './nginx.ts';
+import { freePort, killAllSync, onCleanup, stopAll } from './procs.ts';
+import { renderSummary, summarise } from './profile-top.ts';
+import { renderReport, targets, type Results, type RssResult, type Via } from './report.ts';
+import { holdStreams, readMem } from './rss.ts';
+import { findTools } from './tools.ts';
+import { download, makeUploadFile, upload } from './transfer.ts';
+import { startUpstream, type Upstream } from './upstream-proc.ts';
+import type { AuthSetup } from './auth.ts';
+
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    only: { type: 'string', default: 'rss,small,auth,transfer' },
+    profile: { type: 'boolean', default: false },
+  },
+});
+const WORKLOADS = ['rss', 'small', 'auth', 'transfer'];
+const only = new Set(flags.only.split(','));
+for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
+if (!(Number(flags.seconds) > 0)) throw new Error('--seconds must be a positive number');
+const SECONDS = Number(flags.seconds);
+const WARMUP_SECONDS = 2;
+const CONNECTIONS = 64;
+const BODY_BYTES = 256 * 1024 * 1024;
+const OPEN_STREAMS = 1000;
+const WATCHDOG_MS = 8 * 60_000;
+
+const RESULTS_DIR = fileURLToPath(new URL('./results/', import.meta.url));
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const log = (line: string) => console.log(`· ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+process.on('exit', killAllSync);
+let interrupted = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const)
+  process.once(sig, () => {
+    interrupted = true;
+    console.error(`\n${sig}: stopping child processes`);
+    void stopAll().finally(() => process.exit(130));
+  });
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const results: Results = { small: {}, download: {}, upload: {}, cpu: { smallUsPerReq: {}, downloadMs: {}, uploadMs: {} }, notes: [] };
+  const [load1] = os.loadavg();
+  if (load1! > os.cpus().length)
+    results.notes.push(`machine busy at start (load average ${load1!.toFixed(1)} on ${os.cpus().length} CPUs): wall-clock figures are noisy; the CPU rows less so`);
+  const tools = await findTools(log);
+  results.notes.push(...tools.notes);
+  if (!tools.curl) throw new Error('curl is required for the transfer workloads');
+  const tmp = await mkdtemp(join(os.tmpdir(), 'gatehouse-bench-'));
+  onCleanup(() => rm(tmp, { recursive: true, force: true }));
+  const profDir = flags.profile ? join(RESULTS_DIR, `profile-${stamp}`) : undefined;
+  if (profDir) await mkdir(profDir, { recursive: true });
+
+  let gatehouse: Gatehouse | null = null;
+  let nginx: Nginx | null = null;
+  let auth: AuthSetup | null = null;
+  try {
+    const upstream = await startUpstream();
+    const edgePort = await freePort();
+    gatehouse = await startGatehouse({ upstreamPort: upstream.port, edgePort, name: 'bench', cpuProfDir: profDir });
+    log(`gatehouse ${gatehouse.publicUrl} is pid ${gatehouse.pid}; upstream 127.0.0.1:${upstream.port}`);
+    if (tools.nginx) {
+      nginx = await startNginx(tools.nginx, await freePort(), upstream.port).catch((err: Error) => {
+        results.notes.push(`nginx did not start, column skipped: ${err.message.split('\n')[0]}`);
+        return null;
+      });
+    }
+    const via: Partial<Record<Via, Target>> = {
+      direct: { port: upstream.port, host: `127.0.0.1:${upstream.port}`, path: '/' },
+      gatehouse: { port: edgePort, host: gatehouse.host, path: '/' },
+      ...(nginx ? { nginx: { port: nginx.port, host: `127.0.0.1:${nginx.port}`, path: '/' } } : {}),
+    };
+    const vias = Object.entries(via) as [Via, Target][];
+    for (const [name, t] of vias) {
+      const r = await request({ port: t.port, path: '/', host: t.host });
+      if (r.status !== 200 || r.body.toString() !== 'hello, world\n') throw new Error(`${name}: GET / answered HTTP ${r.status}`);
+    }
+
+    // Authenticated tunnel: a second CLI with --oidc against the tests' real IdP.
+    if (only.has('auth')) {
+      try {
+        const { startAuth } = await import('./auth.ts');
+        auth = await startAuth(upstream.port, await freePort(), profDir);
+        log(`gatehouse ${auth.gatehouse.publicUrl} (--oidc) is pid ${auth.gatehouse.pid}; signed in through the IdP`);
+      } catch (err) {
+        results.notes.push(`authenticated workload skipped: ${(err as Error).message}`);
+      }
+    }
+    const wrk = tools.wrk;
+    // CPU is charged to the proxy process (nginx: master + worker); direct has none.
+    const proxyPid: Partial<Record<Via, number>> = { gatehouse: gatehouse.pid, ...(nginx ? { nginx: nginx.child.pid } : {}) };
+    if (only.has('rss')) results.rss = await measureRss(wrk, gatehouse.pid, via.gatehouse!, upstream);
+    // The SSO run comes right after the plain Gatehouse run, so the two see the same machine.
+    const smallRuns: [string, () => Promise<void>][] = [];
+    for (const [name, t] of only.has('small') ? vias : []) {
+      smallRuns.push([`small GET via ${name}`, async () => {
+        const { value, cpuSec } = await measureSmall(wrk, t, proxyPid[name], `small GET via ${name}`, results.notes);
+        results.small[name] = value;
+        if (cpuSec !== undefined) results.cpu.smallUsPerReq[name] = (cpuSec * 1e6) / value.requests;
+      }]);
+      if (name === 'gatehouse' && auth) smallRuns.push(['small GET via gatehouse with an SSO session', () => measureAuth(wrk, auth!, results)]);
+    }
+    if (auth && !only.has('small')) smallRuns.push(['small GET via gatehouse with an SSO session', () => measureAuth(wrk, auth!, results)]);
+    for (const [what, run] of smallRuns) {
+      log(`${what}: ${WARMUP_SECONDS}s warm-up, ${SECONDS}s at ${CONNECTIONS} connections`);
+      await run();
+    }
+    if (only.has('transfer')) {
+      const file = join(tmp, 'upload.bin');
+      await makeUploadFile(file, BODY_BYTES);
+      for (const [name, t] of vias) {
+        log(`256 MiB download and upload via ${name}`);
+        const down = await withCpu(proxyPid[name], () => download(tools.curl!, t, BODY_BYTES));
+        const up = await withCpu(proxyPid[name], () => upload(tools.curl!, t, file, BODY_BYTES));
+        results.download[name] = down.value;
+        results.upload[name] = up.value;
+        if (down.cpuSec !== undefined) results.cpu.downloadMs[name] = down.cpuSec * 1000;
+        if (up.cpuSec !== undefined) results.cpu.uploadMs[name] = up.cpuSec * 1000;
+      }
+    }
+    if (results.rss) results.rss.peakKiB = (await readMem(gatehouse.pid)).hwmKiB;
+  } finally {
+    await auth?.stop().catch(() => {});
+    await gatehouse?.stop().catch(() => {});
+    await nginx?.stop().catch(() => {});
+    await stopAll(); // also removes the temp dirs
+  }
+
+  console.log('');
+  console.log(renderReport(results));
+  const profiles = profDir ? await summariseProfiles(profDir) : [];
+  const json = {
+    startedAt: new Date(started).toISOString(),
+    durationSec: (Date.now() - started) / 1000,
+    machine: { loadAvgAtEnd: os.loadavg(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, totalMemMiB: Math.round(os.totalmem() / 2 ** 20) },
+    tools: { ...tools.versions, load: results.small.gatehouse?.tool },
+    config: { only: [...only], connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, bodyBytes: BODY_BYTES, openStreams: OPEN_STREAMS, profile: flags.profile },
+    results,
+    targets: targets(results),
+    profiles,
+  };
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const out = join(RESULTS_DIR, `${stamp}.json`);
+  await writeFile(out, JSON.stringify(json, null, 2) + '\n');
+  console.log(`\nwrote ${out} (${json.durationSec.toFixed(0)} s)`);
+  return 0;
+}
+
+/** Gatehouse's RSS idle (fresh process, after a short warm-up) and with OPEN_STREAMS held open. */
+async function measureRss(wrk: string | null, pid: number, t: Target, upstream: Upstream): Promise<RssResult> {
+  log(`gatehouse RSS idle and with ${OPEN_STREAMS} open streams`);
+  await runLoad(wrk, t, { connections: 8, seconds: 1, threads: 1 });
+  await sleep(1000);
+  const idle = await readMem(pid);
+  const held = await holdStreams(t, OPEN_STREAMS, upstream);
+  try {
+    await sleep(1000);
+    const open = await readMem(pid);
+    await held.release();
+    return { idleKiB: idle.rssKiB, openKiB: open.rssKiB, streams: OPEN_STREAMS, growthKiBPerStream: (open.rssKiB - idle.rssKiB) / OPEN_STREAMS };
+  } finally {
+    held.destroy();
+  }
+}
+
+async function measureSmall(wrk: string | null, t: Target, pid: number | undefined, what: string, notes: string[]) {
+  const load: LoadOptions = { connections: CONNECTIONS, seconds: SECONDS, threads: 2 };
+  await runLoad(wrk, t, { ...load, seconds: WARMUP_SECONDS });
+  const r = await withCpu(pid, () => runLoad(wrk, t, load));
+  if (r.value.errors > 0) notes.push(`${what}: ${r.value.errors} of ${r.value.requests} failed (${r.value.errorDetail})`);
+  return r;
+}
+
+async function measureAuth(wrk: string | null, auth: AuthSetup, results: Results): Promise<void> {
+  const t: Target = { port: auth.port, host: auth.gatehouse.host, path: '/', headers: { cookie: auth.cookie } };
+  const { value, cpuSec } = await measureSmall(wrk, t, auth.gatehouse.pid, 'small GET with an SSO session', results.notes);
+  results.smallAuth = value;
+  results.cpu.authUsPerReq = (cpuSec! * 1e6) / value.requests;
+  // wrk counts a 302 to the IdP as a success: prove the session held for the whole run.
+  await auth.check();
+}
+
+async function summariseProfiles(dir: string) {
+  const out = [];
+  for (const f of (await readdir(dir)).filter((f) => f.endsWith('.cpuprofile'))) {
+    const s = summarise(JSON.parse(await readFile(join(dir, f), 'utf8')), 25);
+    console.log(`\n${join(dir, f)}\n${renderSummary(s)}`);
+    out.push({ file: join(dir, f), ...s });
+  }
+  return out;
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${WATCHDOG_MS / 60_000} min, giving up`);
+  void stopAll().finally(() => process.exit(1));
+}, WATCHDOG_MS);
+watchdog.unref();
+
+main().then(
+  (code) => process.exit(code),
+  async (err: Error) => {
+    if (!interrupted) console.error(`bench failed: ${err.stack ?? err.message}`);
+    await stopAll();
+    process.exit(interrupted ? 130 : 1);
+  },
+);

@@ -1,7 +1,9 @@
 // The edge that runs inside the desktop app and `gatehouse http`: on loopback, tunnels at
-// http://<name>.localhost:<port>, with the SSO machinery (policy compiler + OIDC service) wired in.
+// http://<name>.localhost:<port>. The SSO machinery (policy compiler, OIDC service, their
+// libraries) loads with the first tunnel that has a policy, so plain tunnels start fast and small.
 import { startEdge, type Edge, type EdgeOptions } from '../edge/edge.ts';
-import { createSso, type Sso } from '../edge/sso.ts';
+import type { Sso } from '../edge/sso.ts';
+import { CALLBACK_PATH, SIGNED_OUT_PATH } from '../oidc/paths.ts';
 import type { Logger } from '../common/log.ts';
 
 export interface EmbeddedEdgeOptions {
@@ -25,20 +27,23 @@ export interface EmbeddedEdge {
 
 export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<EmbeddedEdge> {
   let sso: Sso | null = null;
-  const edge = await startEdge({
+  let loading: Promise<Sso> | null = null;
+  const edge: Edge = await startEdge({
     host: opts.host,
     port: opts.port,
     authorize: opts.authorize,
     log: opts.log,
-    // Bound late: the OIDC service needs the edge's base URL, known once it listens.
-    policyFactory: (doc, tunnel) => sso!.policyFactory(doc, tunnel),
-    edgeHandler: (req, res) => sso!.handleEdgeRequest(req, res),
+    policyFactory: async (doc, tunnel) => {
+      loading ??= import('../edge/sso.ts').then((m) => (sso = m.createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, idpCa: opts.idpCa, log: opts.log })));
+      return (await loading).policyFactory(doc, tunnel);
+    },
+    // Until a tunnel uses SSO there is no login to call back to.
+    edgeHandler: (req, res) => sso?.handleEdgeRequest(req, res) ?? false,
   });
-  sso = createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, idpCa: opts.idpCa, log: opts.log });
   return {
     edge,
-    redirectUri: sso.redirectUri,
-    postLogoutRedirectUri: sso.postLogoutRedirectUri,
+    redirectUri: edge.baseUrl + CALLBACK_PATH,
+    postLogoutRedirectUri: edge.baseUrl + SIGNED_OUT_PATH,
     async close(graceMs) {
       await edge.close(graceMs);
       sso?.close();

@@ -2,7 +2,7 @@
 // sends to the edge. Validation happens here too, so mistakes are reported with file and line
 // before anything starts.
 import { readFile } from 'node:fs/promises';
-import { loadPolicy, PolicyError, type OidcFlags } from '../policy/index.ts';
+import type { OidcFlags } from '../policy/index.ts';
 import type { PolicyDocument } from '../policy/types.ts';
 import { UsageError } from './flags.ts';
 
@@ -34,6 +34,8 @@ export async function policyFromCli(v: PolicyFlagValues): Promise<PolicyDocument
   const file = v['traffic-policy-file'];
   const anyOidc = Object.keys(v).some((k) => k.startsWith('oidc') && v[k as keyof PolicyFlagValues] !== undefined);
   if (!file && !anyOidc) return undefined;
+  // The policy machinery (YAML, CEL) loads only when a policy is asked for.
+  const { loadPolicy, PolicyError } = await import('../policy/index.ts');
   if (anyOidc && !v.oidc) throw new UsageError('--oidc-* flags need --oidc ISSUER_URL (e.g. --oidc=https://oauth.id.jumpcloud.com/)');
   let text: string | undefined;
   if (file) {

@@ -8,7 +8,7 @@ import type { Tunnel, TunnelRegistry } from './registry.ts';
 import { EdgeRequestContext, clientIpOf } from './context.ts';
 import { addForwarded, mapToPairs, pairsToMap, requestPairs, responseFlat } from './headers.ts';
 import { htmlPage, pageHeaders } from '../common/html.ts';
-import { isReservedPath } from '../oidc/reserved.ts';
+import { isReservedPath } from '../oidc/paths.ts';
 import { forward } from '../common/forward.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';

@@ -17,7 +17,8 @@ import { setIdentityHeaders, stripIdentityHeaders } from './identity.ts';
 import { startLogin } from './login.ts';
 import { renderPage, unauthenticated } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
-import { fitSessionCookie, handleReserved, isReservedPath } from './reserved.ts';
+import { fitSessionCookie, handleReserved } from './reserved.ts';
+import { isReservedPath } from './paths.ts';
 import { identityOf, nowSec, openSession, rollAfterSec, type SessionData } from './session.ts';
 import { createUserinfoRefresher } from './userinfo.ts';
 

@@ -12,21 +12,9 @@ import { redirect, renderPage } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
 import { MAX_COOKIE_BYTES, nowSec, sealSession, sessionMaxAge, type SessionData } from './session.ts';
 import { parseTxnCookie, TXN_TTL_SEC } from './transaction.ts';
+export { RESERVED_PREFIX, isReservedPath } from './paths.ts';
 
-export const RESERVED_PREFIX = '/.gatehouse/';
 export const LOGOUT_STATE_TTL_SEC = 600;
-
-/** True for anything that is, or decodes to, a path under /.gatehouse/ (any case). */
-export function isReservedPath(pathname: string): boolean {
-  if (pathname.startsWith(RESERVED_PREFIX)) return true;
-  let decoded = pathname;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    // keep the raw form
-  }
-  return decoded.toLowerCase().replace(/\\/g, '/').startsWith(RESERVED_PREFIX);
-}
 
 export async function handleReserved(sh: OidcShared, e: ActionEntry, ctx: RequestContext): Promise<Reply> {
   const q = ctx.url.searchParams;

@@ -11,8 +11,9 @@ import { renderPage } from './pages.ts';
 import { createSealer } from './seal.ts';
 import { createSingleUse } from './single-use.ts';
 
-export const CALLBACK_PATH = '/oauth2/callback';
-export const SIGNED_OUT_PATH = '/oauth2/signed-out';
+import { CALLBACK_PATH, SIGNED_OUT_PATH } from './paths.ts';
+
+export { CALLBACK_PATH, SIGNED_OUT_PATH };
 
 export interface OidcServiceOptions {
   /** 32 random bytes, persisted by the caller so restarts keep sessions valid. */

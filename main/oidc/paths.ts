@@ -1,0 +1,21 @@
+// Gatehouse's own URL paths. A module with no dependencies, so the edge can know them without
+// loading the OIDC machinery until a tunnel actually uses single sign-on.
+
+/** The one redirect URI of an edge, on its own host. */
+export const CALLBACK_PATH = '/oauth2/callback';
+/** Where the IdP sends the browser after its logout. */
+export const SIGNED_OUT_PATH = '/oauth2/signed-out';
+/** Reserved on every tunnel host; never forwarded to the app. */
+export const RESERVED_PREFIX = '/.gatehouse/';
+
+/** True for anything that is, or decodes to, a path under /.gatehouse/ (any case). */
+export function isReservedPath(pathname: string): boolean {
+  if (pathname.startsWith(RESERVED_PREFIX)) return true;
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // keep the raw form
+  }
+  return decoded.toLowerCase().replace(/\\/g, '/').startsWith(RESERVED_PREFIX);
+}

@@ -3,7 +3,6 @@
 // Every state change is an event with a reason, for the CLI's status screen and the app's UI.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type http from 'node:http';
 import WebSocket from 'ws';
 import { MuxSession } from '../protocol/session.ts';
 import { MAX_MESSAGE } from '../protocol/frame.ts';
@@ -11,7 +10,7 @@ import type { ControlMessage } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';
 import { backoffDelay } from './backoff.ts';
 import { parseLocalAddr, type LocalAddr } from './local-addr.ts';
-import { createLocalPool, serveStream } from './upstream.ts';
+import { LocalPools, serveStream } from './upstream.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
 import { VERSION } from '../common/version.ts';
 import type { AgentStateEvent, RequestLogEntry, TunnelInfo, TunnelSpec } from './types.ts';
@@ -48,7 +47,7 @@ export class Agent extends EventEmitter<AgentEvents> {
   readonly id = randomUUID();
   private readonly opts: AgentOptions;
   private readonly log: Logger;
-  private readonly pool: http.Agent = createLocalPool();
+  private readonly pools = new LocalPools();
   private readonly conns: Connection[] = [];
   private readonly tunnelsByName = new Map<string, Bound>();
   private current: AgentStateEvent = { state: 'connecting' };
@@ -129,7 +128,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.conns.map((c) => c.close(graceMs)));
-    this.pool.destroy();
+    await this.pools.close();
     this.setState({ state: 'offline', reason: 'stopped' });
   }
 
@@ -157,7 +156,7 @@ export class Agent extends EventEmitter<AgentEvents> {
     const head = stream.head as { tunnel?: string } | null;
     const b = head && typeof head.tunnel === 'string' ? this.tunnelsByName.get(head.tunnel) : undefined;
     if (!b) return stream.reset();
-    serveStream(stream, b.local, this.pool, this.listenerCount('request') ? (e) => this.emit('request', e) : undefined);
+    serveStream(stream, b.local, this.pools, this.listenerCount('request') ? (e) => this.emit('request', e) : undefined);
   }
 
   /** @internal recompute the agent's state from its connections */

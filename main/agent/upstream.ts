@@ -1,63 +1,139 @@
-// The agent's side of one visitor request: replay it against the local app over a keep-alive
-// connection pool, stream the answer back on the same tunnel stream, and log it for the inspector.
+// The agent's side of one visitor request: replay it against the local app and stream the
+// answer back on the same tunnel stream, logging it for the inspector. Plain requests go
+// through undici's keep-alive pools (one per local origin; much lighter per request than
+// node:http's client); WebSocket and other upgrades through node:http, which hands over the socket.
 import http from 'node:http';
+import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
+import { Pool, type Dispatcher } from 'undici';
 import type { MuxStream } from '../protocol/stream.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { LocalAddr } from './local-addr.ts';
-import { forward } from '../common/forward.ts';
 import type { RequestLogEntry } from './types.ts';
 
-export function createLocalPool(): http.Agent {
-  return new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, scheduling: 'lifo' });
+type OnLog = ((e: RequestLogEntry) => void) | undefined;
+
+/** Keep-alive connection pools to the local apps, one per origin. */
+export class LocalPools {
+  private readonly pools = new Map<string, Pool>();
+
+  get(target: LocalAddr): Pool {
+    let p = this.pools.get(target.url);
+    if (!p) {
+      p = new Pool(target.url, { connections: null, pipelining: 1, keepAliveTimeout: 4_000, headersTimeout: 0, bodyTimeout: 0 });
+      this.pools.set(target.url, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.destroy()));
+    this.pools.clear();
+  }
 }
 
-export function serveStream(stream: MuxStream, target: LocalAddr, pool: http.Agent, onLog?: (e: RequestLogEntry) => void): void {
+export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPools, onLog: OnLog): void {
   const head = stream.head as RequestHead;
   if (!head || typeof head.method !== 'string' || typeof head.url !== 'string' || !Array.isArray(head.headers)) {
     stream.reset();
     return;
   }
+  if (head.upgrade) return serveUpgrade(stream, head, target, onLog);
   const startedAt = Date.now();
   const flat: string[] = [];
   for (const [k, v] of head.headers) flat.push(k, v);
-  const req = http.request({
-    host: target.host,
-    port: target.port,
-    method: head.method,
-    path: head.url,
-    headers: flat,
-    agent: head.upgrade ? false : pool,
-    setHost: false,
-  });
   let answered = false;
-  const log = (status: number, resHeaders: string[]) => {
-    if (!onLog) return;
-    onLog({
-      id: randomUUID(),
-      tunnel: head.tunnel,
-      startedAt,
-      durationMs: Date.now() - startedAt,
-      method: head.method,
-      path: head.url,
-      status,
-      user: headerValue(head.headers, 'x-forwarded-email'),
-      requestHeaders: head.headers.map(([k, v]) => [k, maskHeader(k, v)]),
-      responseHeaders: toPairs(resHeaders).map(([k, v]) => [k, maskHeader(k, v)]),
-    });
-  };
+  let done = false;
+  let abort: ((err: Error) => void) | null = null;
+  let resume: (() => void) | null = null;
+  let resHeaders: [string, string][] = [];
+  let resStatus = 0;
 
+  const handler: Dispatcher.DispatchHandler = {
+    onConnect(abortRequest) {
+      abort = abortRequest;
+    },
+    onHeaders(status, raw, resumeFn) {
+      if (status < 200) return true; // 100 Continue and friends: the edge already answered those
+      answered = true;
+      resume = resumeFn;
+      resStatus = status;
+      resHeaders = rawPairs(raw as Buffer[]);
+      stream.sendHeaders({ status, headers: resHeaders } satisfies ResponseHead);
+      return true;
+    },
+    onData(chunk) {
+      // false pauses the socket until the tunnel stream drains.
+      return stream.write(chunk);
+    },
+    onComplete() {
+      done = true;
+      stream.end();
+      if (onLog) onLog(logEntry(head, startedAt, resStatus, resHeaders));
+    },
+    onError(err: Error & { code?: string }) {
+      done = true;
+      if (answered) return stream.reset();
+      answered = true;
+      stream.sendHeaders({ status: 502, headers: [], error: err.code ?? err.message } satisfies ResponseHead);
+      stream.resume();
+      stream.end();
+      if (onLog) onLog(logEntry(head, startedAt, 502, []));
+    },
+  };
+  stream.on('drain', () => resume?.());
+  // The visitor left (the edge reset the stream): stop the local request too.
+  const stop = () => {
+    if (!done) abort?.(new Error('the visitor went away'));
+  };
+  stream.on('error', stop);
+  stream.on('close', stop);
+  const hasBody = !(stream.finReceived && stream.readableLength === 0);
+  if (!hasBody) stream.resume();
+  try {
+    pools.get(target).dispatch({ path: head.url, method: head.method, headers: flat, body: hasBody ? bodyOf(stream) : null }, handler);
+  } catch (err) {
+    // Headers undici refuses (malformed by the visitor) end here as a 502, not a crash.
+    handler.onError!(err as Error);
+  }
+}
+
+/**
+ * The request body as its own Readable: undici destroys a body stream when it is done with it,
+ * and destroying the tunnel stream itself would reset it before the response is sent.
+ */
+function bodyOf(stream: MuxStream): Readable {
+  const body = new Readable({ read: () => void stream.resume() });
+  stream.on('data', (c: Buffer) => {
+    if (!body.push(c)) stream.pause();
+  });
+  stream.once('end', () => body.push(null));
+  return body;
+}
+
+/** A WebSocket (or other) upgrade: node:http gives us the raw socket to splice with the stream. */
+function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, onLog: OnLog): void {
+  const startedAt = Date.now();
+  const flat: string[] = [];
+  for (const [k, v] of head.headers) flat.push(k, v);
+  const req = http.request({ host: target.host, port: target.port, method: head.method, path: head.url, headers: flat, agent: false, setHost: false });
+  let answered = false;
   req.on('response', (res) => {
     answered = true;
-    stream.sendHeaders({ status: res.statusCode ?? 502, headers: toPairs(res.rawHeaders) } satisfies ResponseHead);
-    forward(res, stream);
-    res.on('end', () => log(res.statusCode ?? 0, res.rawHeaders));
+    const headers = rawPairs(res.rawHeaders);
+    stream.sendHeaders({ status: res.statusCode ?? 502, headers } satisfies ResponseHead);
+    res.on('data', (c: Buffer) => stream.write(c));
+    res.on('end', () => {
+      stream.end();
+      if (onLog) onLog(logEntry(head, startedAt, res.statusCode ?? 0, headers));
+    });
     res.on('error', () => stream.reset());
   });
   req.on('upgrade', (res, socket, upHead) => {
     answered = true;
-    stream.sendHeaders({ status: res.statusCode ?? 101, headers: toPairs(res.rawHeaders) } satisfies ResponseHead);
-    log(res.statusCode ?? 101, res.rawHeaders);
+    const headers = rawPairs(res.rawHeaders);
+    stream.sendHeaders({ status: res.statusCode ?? 101, headers } satisfies ResponseHead);
+    if (onLog) onLog(logEntry(head, startedAt, res.statusCode ?? 101, headers));
     if (upHead.length) stream.write(upHead);
     socket.pipe(stream);
     stream.pipe(socket);
@@ -71,23 +147,31 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pool: http.Age
     stream.sendHeaders({ status: 502, headers: [], error: err.code ?? err.message } satisfies ResponseHead);
     stream.resume();
     stream.end();
-    log(502, []);
   });
   stream.on('error', () => req.destroy());
-  stream.on('close', () => {
-    if (!req.writableFinished || !answered) req.destroy();
-  });
-  // A request without a body (FIN came with the head) goes out at once.
-  if (head.upgrade || (stream.finReceived && stream.readableLength === 0)) {
-    req.end();
-    if (!head.upgrade) stream.resume();
-  } else forward(stream, req);
+  req.end();
 }
 
-function toPairs(raw: string[]): [string, string][] {
+/** Raw header lists (strings from node:http, Buffers from undici) as [name, value] pairs. */
+function rawPairs(raw: (string | Buffer)[]): [string, string][] {
   const out: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i]!, raw[i + 1]!]);
+  for (let i = 0; i < raw.length; i += 2) out.push([raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')]);
   return out;
+}
+
+function logEntry(head: RequestHead, startedAt: number, status: number, resHeaders: [string, string][]): RequestLogEntry {
+  return {
+    id: randomUUID(),
+    tunnel: head.tunnel,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+    method: head.method,
+    path: head.url,
+    status,
+    user: headerValue(head.headers, 'x-forwarded-email'),
+    requestHeaders: head.headers.map(([k, v]) => [k, maskHeader(k, v)]),
+    responseHeaders: resHeaders.map(([k, v]) => [k, maskHeader(k, v)]),
+  };
 }
 
 function headerValue(pairs: [string, string][], name: string): string | undefined {

@@ -101,12 +101,15 @@ export async function runHttp(argv: string[]): Promise<number> {
   });
   const requests: RequestLogEntry[] = [];
   const stats = new ConnStats();
-  agent.on('request', (e) => {
-    stats.record(e.durationMs);
-    requests.push(e);
-    if (requests.length > 500) requests.splice(0, requests.length - 500);
-    log.info('request', { method: e.method, path: e.path, status: e.status, ms: e.durationMs, user: e.user });
-  });
+  // Building inspector entries costs a little per request: only when someone can see them.
+  if (tty || values.log !== undefined || values['web-addr'] !== 'false') {
+    agent.on('request', (e) => {
+      stats.record(e.durationMs);
+      requests.push(e);
+      if (requests.length > 500) requests.splice(0, requests.length - 500);
+      log.info('request', { method: e.method, path: e.path, status: e.status, ms: e.durationMs, user: e.user });
+    });
+  }
   agent.on('tunnel-error', (e) => log.error('tunnel could not be restored', e));
   agent.start();
   let tunnel: TunnelInfo;

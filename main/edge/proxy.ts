@@ -72,13 +72,16 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     }
     const flat = responseFlat(h.headers);
     let status = h.status;
-    if (ctx) {
+    if (ctx && t.policy!.hasResponseRules) {
       const rc: ResponseContext = { status, headers: pairsToMap(h.headers) };
       Object.assign(rc.headers, mergeSetCookie(rc.headers, ctx.responseHeaders));
       t.policy!.onResponse(ctx, rc);
       status = rc.status;
       flat.length = 0;
       flat.push(...responseFlat(mapToPairs(rc.headers)));
+    } else if (ctx) {
+      // Only what the request phase added (a rolled session cookie) joins the app's headers.
+      for (const [k, v] of mapToPairs(ctx.responseHeaders)) flat.push(k, v);
     }
     res.writeHead(status, flat);
     forward(stream, res);

@@ -37,6 +37,7 @@ export function compilePolicy(policy: ValidatedPolicy, deps: CompileDeps): HttpP
   };
 
   return {
+    hasResponseRules: responseRules.length > 0,
     async onRequest(ctx) {
       const vars = bindingsFor(ctx);
       try {

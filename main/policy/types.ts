@@ -72,6 +72,8 @@ export interface HttpResponseAction {
 
 /** The compiled policy of one tunnel. */
 export interface HttpPolicy {
+  /** False when the policy has no on_http_response rules: the edge then skips that phase. */
+  readonly hasResponseRules: boolean;
   onRequest(ctx: RequestContext): Promise<void>;
   onResponse(ctx: RequestContext, res: ResponseContext): void;
   close(): void;

@@ -11,18 +11,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import type { GatehouseApi, GatehouseEvent, RequestView, SettingsView, TunnelView } from '../preload/contract.ts';
+import { CHROMIUM_ARGS } from '../tests/support/browser.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs/screenshots');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Runs inside the page (serialised by addInitScript): a self-contained stand-in for window.gatehouse. */
 function installDemoApi(): void {

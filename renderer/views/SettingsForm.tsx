@@ -2,7 +2,7 @@
 // when one is stored), an empty field keeps the stored value, and "Clear secret" removes it.
 import { useState, type FormEvent } from 'react';
 import type { DiscoveryView, FieldError, Result, SettingsView, TokenAuthMethod } from '../../preload/contract.ts';
-import { Field } from '../components/Field.tsx';
+import { Field, type ControlProps } from '../components/Field.tsx';
 import { useApp, useAppContext } from '../context.ts';
 import {
   fieldError,
@@ -40,6 +40,35 @@ const AUTH_METHODS: { value: TokenAuthMethod; label: string }[] = [
 ];
 
 type Notice = { kind: 'ok' | 'bad'; text: string } | null;
+
+/** A write-only secret: never prefilled; "stored" shows as a placeholder, with a way to clear it. */
+function SecretInput(props: {
+  control: ControlProps;
+  stored: boolean;
+  value: string;
+  onChange(value: string): void;
+  clearLabel: string;
+  onClear(): void;
+  disabled: boolean;
+}) {
+  return (
+    <div className="input-with-action">
+      <input
+        {...props.control}
+        type="password"
+        autoComplete="new-password"
+        placeholder={props.stored ? STORED : ''}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+      {props.stored ? (
+        <button type="button" className="button ghost small danger" onClick={props.onClear} disabled={props.disabled}>
+          {props.clearLabel}
+        </button>
+      ) : null}
+    </div>
+  );
+}
 
 export function SettingsFormView({ settings }: { settings: SettingsView | null }) {
   const { api } = useAppContext();
@@ -127,21 +156,15 @@ export function SettingsFormView({ settings }: { settings: SettingsView | null }
             hint={settings?.clientSecretStored ? 'Stored in the system keychain. Type a new one to replace it.' : 'Kept in the system keychain, never shown again.'}
           >
             {(p) => (
-              <div className="input-with-action">
-                <input
-                  {...p}
-                  type="password"
-                  autoComplete="new-password"
-                  placeholder={settings?.clientSecretStored ? STORED : ''}
-                  value={form.clientSecret}
-                  onChange={(e) => set('clientSecret', e.target.value)}
-                />
-                {settings?.clientSecretStored ? (
-                  <button type="button" className="button ghost small danger" onClick={() => void clearStored('clientSecret')} disabled={pending !== null}>
-                    Clear secret
-                  </button>
-                ) : null}
-              </div>
+              <SecretInput
+                control={p}
+                stored={!!settings?.clientSecretStored}
+                value={form.clientSecret}
+                onChange={(v) => set('clientSecret', v)}
+                clearLabel="Clear secret"
+                onClear={() => void clearStored('clientSecret')}
+                disabled={pending !== null}
+              />
             )}
           </Field>
         </div>
@@ -213,21 +236,15 @@ export function SettingsFormView({ settings }: { settings: SettingsView | null }
             </Field>
             <Field id="set-authtoken" label="Authtoken" error={err('authtoken')} className="grow">
               {(p) => (
-                <div className="input-with-action">
-                  <input
-                    {...p}
-                    type="password"
-                    autoComplete="new-password"
-                    placeholder={settings?.authtokenStored ? STORED : ''}
-                    value={form.authtoken}
-                    onChange={(e) => set('authtoken', e.target.value)}
-                  />
-                  {settings?.authtokenStored ? (
-                    <button type="button" className="button ghost small danger" onClick={() => void clearStored('authtoken')} disabled={pending !== null}>
-                      Clear authtoken
-                    </button>
-                  ) : null}
-                </div>
+                <SecretInput
+                  control={p}
+                  stored={!!settings?.authtokenStored}
+                  value={form.authtoken}
+                  onChange={(v) => set('authtoken', v)}
+                  clearLabel="Clear authtoken"
+                  onClear={() => void clearStored('authtoken')}
+                  disabled={pending !== null}
+                />
               )}
             </Field>
           </div>

@@ -18,6 +18,7 @@ let tls: TestTls;
 let app: Awaited<ReturnType<typeof startApp>>;
 let port: number;
 let adminPort: number;
+let httpPort: number;
 let tokensFile: string;
 let edge: CliRun;
 
@@ -25,7 +26,10 @@ let edge: CliRun;
 /** Half the settings come from an --config file, half from flags (and a flag overrides the file). */
 function startEdgeProcess(): CliRun {
   const config = join(tls.dir, 'edge.yaml');
-  writeFileSync(config, [`domain: edge.localhost`, `listen: 127.0.0.1:1`, `tls-cert: ${join(tls.dir, 'server.pem')}`, `tls-key: ${join(tls.dir, 'server.key')}`, `grace-period: 2s`].join('\n'));
+  writeFileSync(
+    config,
+    [`domain: edge.localhost`, `listen: 127.0.0.1:1`, `tls-cert: ${join(tls.dir, 'server.pem')}`, `tls-key: ${join(tls.dir, 'server.key')}`, `grace-period: 2s`, `http-listen: 127.0.0.1:${httpPort}`, `login-rate: 4`].join('\n'),
+  );
   return runCli([
     'edge', '--config', config, '--listen', `127.0.0.1:${port}`, '--public-port', String(port),
     '--authtokens-file', tokensFile, '--session-key-file', join(tls.dir, 'session.key'),
@@ -83,6 +87,7 @@ before(async () => {
   });
   port = await freePort();
   adminPort = await freePort();
+  httpPort = await freePort();
   edge = startEdgeProcess();
   await waitReady();
 });
@@ -227,6 +232,25 @@ test('slowloris visitors do not stop others from being served', async () => {
   } finally {
     await agent.stop();
   }
+});
+
+test('--http-listen redirects to https on the same host and path, and never to a foreign host', async () => {
+  const location = async (host: string, path: string) =>
+    new Promise<{ status: number; location?: string }>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port: httpPort, path, headers: { host } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode!, location: res.headers.location });
+      }).on('error', reject),
+    );
+  assert.deepEqual(await location(`app.edge.localhost:${httpPort}`, '/a?b=1'), { status: 308, location: `https://app.edge.localhost:${port}/a?b=1` });
+  assert.deepEqual(await location('evil.example', '/x'), { status: 308, location: `https://edge.localhost:${port}/x` });
+});
+
+test('sign-in attempts are rate-limited per client address (429)', async () => {
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) statuses.push((await get(`https://limited.edge.localhost:${port}/.gatehouse/login`)).status);
+  assert.ok(statuses.includes(429), statuses.join(','));
+  assert.notEqual(statuses[0], 429);
 });
 
 test('SIGTERM: the edge drains and exits 0, and a new one starts on the same address', async () => {

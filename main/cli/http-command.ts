@@ -14,6 +14,7 @@ import { startAgentApi, type AgentApi } from './agent-api.ts';
 import { ConnStats } from './conn-stats.ts';
 import { renderScreen } from './status-screen.ts';
 import { policyFromCli, POLICY_FLAGS } from './policy-flags.ts';
+import { CALLBACK_PATH } from '../oidc/paths.ts';
 
 const USAGE = `Usage: gatehouse http <port|host:port|url> [flags]
 
@@ -124,7 +125,8 @@ export async function runHttp(argv: string[]): Promise<number> {
 
   let api: AgentApi | null = null;
   if (values['web-addr'] !== 'false') api = await startApiNear(agent, values['web-addr'], requests, log);
-  const redirectUri = policy ? embedded?.redirectUri : undefined;
+  // The Redirect URI to register at the IdP: the embedded edge's, or the standalone edge's own host.
+  const redirectUri = policy ? (embedded?.redirectUri ?? `${new URL(edgeUrl).protocol === 'wss:' ? 'https' : 'http'}://${new URL(edgeUrl).host}${CALLBACK_PATH}`) : undefined;
 
   let screen: NodeJS.Timeout | null = null;
   if (tty) {

@@ -93,25 +93,6 @@ export function createKeychainStore(opts: KeychainOptions = {}): SecretStore {
   };
 }
 
-/** Secrets held only in this process, for servers and containers that have no keychain. */
-export function createMemorySecretStore(initial: Record<string, string> = {}): SecretStore {
-  const values = new Map(Object.entries(initial));
-  return {
-    async get(account) {
-      checkAccount(account);
-      return values.get(account) ?? null;
-    },
-    async set(account, value) {
-      checkAccount(account);
-      checkValue(account, value);
-      values.set(account, value);
-    },
-    async delete(account) {
-      checkAccount(account);
-      return values.delete(account);
-    },
-  };
-}
 
 function checkAccount(account: string): void {
   if (typeof account !== 'string' || !ACCOUNT.test(account)) {

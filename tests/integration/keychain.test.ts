@@ -145,3 +145,11 @@ test('a different keychain entry gives a different session key', async (t) => {
   const kb = await loadOrCreateSessionKey(b.store);
   assert.notDeepEqual(ka, kb);
 });
+
+test('an unusable stored session key is replaced rather than used', async (t) => {
+  const { store, service } = freshStore(t, ['session-key']);
+  await keytar.setPassword(service, 'session-key', 'too-short');
+  const key = await loadOrCreateSessionKey(store);
+  assert.equal(key.length, 32);
+  assert.equal(await keytar.getPassword(service, 'session-key'), key.toString('base64'));
+});

@@ -9,12 +9,7 @@ import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  decodeKey,
-  loadOrCreateSessionKey,
-  loadSessionKeyFromEnvOrFile,
-} from '../../main/config/session-key.ts';
-import { createMemorySecretStore } from '../../main/secrets/keychain.ts';
+import { loadSessionKeyFromEnvOrFile } from '../../main/config/session-key.ts';
 
 const MODULE = fileURLToPath(new URL('../../main/config/session-key.ts', import.meta.url));
 
@@ -95,19 +90,4 @@ test('a key file others can read is refused with the fix', async (t) => {
   await writeFile(file, randomBytes(32).toString('base64'));
   await chmod(file, 0o644);
   await assert.rejects(loadSessionKeyFromEnvOrFile({ env: {}, keyFile: file }), /mode 0644.*chmod 600/);
-});
-
-test('loadOrCreateSessionKey stores a new key once and reuses it', async () => {
-  const store = createMemorySecretStore();
-  const first = await loadOrCreateSessionKey(store);
-  assert.equal(first.length, 32);
-  assert.equal(await store.get('session-key'), first.toString('base64'));
-  assert.deepEqual(await loadOrCreateSessionKey(store), first);
-});
-
-test('an unusable stored key is replaced rather than used', async () => {
-  const store = createMemorySecretStore({ 'session-key': 'too-short' });
-  const key = await loadOrCreateSessionKey(store);
-  assert.equal(key.length, 32);
-  assert.deepEqual(decodeKey((await store.get('session-key'))!), key);
 });

@@ -51,6 +51,8 @@ export class Agent extends EventEmitter<AgentEvents> {
   private readonly conns: Connection[] = [];
   private readonly tunnelsByName = new Map<string, Bound>();
   private current: AgentStateEvent = { state: 'connecting' };
+  /** The edge's public base URL, as its welcome said (e.g. `https://tunnels.example.com`). */
+  edgeBaseUrl: string | undefined;
   private everOnline = false;
   private closed = false;
 
@@ -264,6 +266,8 @@ class Connection {
       this.pending.delete(m.id);
       if (m.t === 'bound') p.resolve({ name: m.name, publicUrl: m.publicUrl });
       else p.reject(Object.assign(new Error(m.message), { code: m.code }));
+    } else if (m.t === 'welcome') {
+      if (typeof m.baseUrl === 'string') this.agent.edgeBaseUrl = m.baseUrl;
     } else if (m.t === 'error') {
       this.agent.logger.warn('edge reported an error', { message: m.message });
     }

@@ -126,7 +126,7 @@ export async function runHttp(argv: string[]): Promise<number> {
   let api: AgentApi | null = null;
   if (values['web-addr'] !== 'false') api = await startApiNear(agent, values['web-addr'], requests, log);
   // The Redirect URI to register at the IdP: the embedded edge's, or the standalone edge's own host.
-  const redirectUri = policy ? (embedded?.redirectUri ?? `${new URL(edgeUrl).protocol === 'wss:' ? 'https' : 'http'}://${new URL(edgeUrl).host}${CALLBACK_PATH}`) : undefined;
+  const redirectUri = policy ? (embedded?.redirectUri ?? (agent.edgeBaseUrl && agent.edgeBaseUrl + CALLBACK_PATH)) : undefined;
 
   let screen: NodeJS.Timeout | null = null;
   if (tty) {

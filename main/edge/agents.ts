@@ -48,7 +48,7 @@ export function handleAgentSession(env: AgentEnv): void {
     switch (msg.t) {
       case 'hello':
         agentId = String(msg.agentId).slice(0, 64);
-        session.sendControl({ t: 'welcome', edgeVersion: VERSION, heartbeatMs: 10_000 });
+        session.sendControl({ t: 'welcome', edgeVersion: VERSION, heartbeatMs: 10_000, baseUrl: `${env.scheme}://${env.baseHost}` });
         log.info('agent connected', { agent: agentId, grant: env.grant.label });
         return;
       case 'bind':

@@ -22,7 +22,7 @@ export interface ResponseHead {
 
 export type ControlMessage =
   | { t: 'hello'; agentId: string; version: string }
-  | { t: 'welcome'; edgeVersion: string; heartbeatMs: number }
+  | { t: 'welcome'; edgeVersion: string; heartbeatMs: number; /** The edge's public base URL (its OIDC callback lives there). */ baseUrl: string }
   | { t: 'bind'; id: number; name?: string; addr: string; policy?: PolicyDocument }
   | { t: 'bound'; id: number; name: string; publicUrl: string }
   | { t: 'bind-error'; id: number; code: BindErrorCode; message: string }

@@ -145,6 +145,8 @@ test('a standalone edge keeps SSO sessions across a SIGKILL and restart (same se
   );
   try {
     const [, url] = await agent.waitFor(/Forwarding\s+(https:\/\/sticky\.edge\.localhost:\d+)/);
+    // The agent learns the edge's public address from the edge, so it prints the right Redirect URI.
+    assert.match(agent.stdout(), new RegExp(`Redirect URI\\s+https://edge\\.localhost:${standalonePort}/oauth2/callback`));
     const { page, seen } = await visitAndSignIn(`${url}/before`);
     assert.equal(seen.email, USER.email);
     const logins = idp.logins.length;

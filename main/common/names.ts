@@ -1,13 +1,14 @@
 // Tunnel names: the first DNS label of a tunnel's hostname.
 import { randomBytes } from 'node:crypto';
 
-const NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** One DNS label: 1-63 lower-case letters, digits and hyphens, no hyphen at either end. */
+export const TUNNEL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const RESERVED = new Set(['www', 'api', 'admin', 'edge', 'auth', 'login', 'oauth2', 'gatehouse']);
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
 /** Why a requested name is not usable, or null when it is. */
 export function nameProblem(name: string): string | null {
-  if (!NAME.test(name)) {
+  if (!TUNNEL_NAME.test(name)) {
     return `"${name}" is not a valid tunnel name: use 1-63 lower-case letters, digits and hyphens, not starting or ending with a hyphen`;
   }
   if (RESERVED.has(name)) return `"${name}" is reserved; pick another name`;

@@ -2,6 +2,8 @@
 // act on when it is wrong. Every object is closed, and a key that looks like a secret gets its
 // own refusal: secrets live in the OS keychain (main/secrets), never in settings.json.
 import { z } from 'zod';
+import { parseLocalAddr } from '../agent/local-addr.ts';
+import { TUNNEL_NAME } from '../common/names.ts';
 
 export const SETTINGS_VERSION = 1;
 export const DEFAULT_ISSUER_URL = 'https://oauth.id.jumpcloud.com/';
@@ -49,11 +51,14 @@ export function isHostPort(s: string): boolean {
   return !!m && isPort(m[2]!) && (HOST.test(m[1]!) || IPV6.test(m[1]!));
 }
 
-/** What `gatehouse http` accepts: 3000, localhost:3000, 127.0.0.1:3000 or http(s)://host[:port]. */
-export function isLocalAddress(s: string): boolean {
-  if (isPort(s) || isHostPort(s)) return true;
-  const u = tryUrl(s);
-  return !!u && (u.protocol === 'http:' || u.protocol === 'https:') && !!u.hostname && !u.username && !u.password;
+/** What `gatehouse http` accepts (the agent's own parser decides). */
+function isLocalAddress(s: string): boolean {
+  try {
+    parseLocalAddr(s);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const issuerUrl = z
@@ -136,7 +141,6 @@ const edge = z.discriminatedUnion(
   { error: 'Edge mode must be "embedded" or "remote"' },
 );
 
-export const TUNNEL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 const tunnel = closed({
   addr: z

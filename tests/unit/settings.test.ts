@@ -269,10 +269,11 @@ test('per-field messages for the rest of the form', () => {
 });
 
 test('local addresses the CLI accepts are valid tunnel addresses', () => {
-  for (const addr of ['3000', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'http://localhost:3000', 'https://app.internal:8443/base']) {
+  for (const addr of ['3000', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'http://localhost:3000', 'http://app.internal:8080']) {
     assert.ok(validateSettings({ tunnels: [{ addr, sso: false }] }).ok, addr);
   }
-  for (const addr of ['', '0', '65536', 'localhost', 'ftp://localhost:21', 'http://u:p@localhost:3000']) {
+  // Exactly what `gatehouse http` refuses: no https upstreams, paths or credentials.
+  for (const addr of ['', '0', '65536', 'ftp://localhost:21', 'http://u:p@localhost:3000', 'https://app.internal:8443', 'http://localhost:3000/base']) {
     assert.ok(!validateSettings({ tunnels: [{ addr, sso: false }] }).ok, addr);
   }
 });

@@ -12,6 +12,7 @@ import { isReservedPath } from '../oidc/paths.ts';
 import { forward } from '../common/forward.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';
+import type { MuxSession } from '../protocol/session.ts';
 import type { HeaderMap, Reply, ResponseContext } from '../policy/types.ts';
 import type { Logger } from '../common/log.ts';
 
@@ -44,62 +45,71 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     pairs = mapToPairs(ctx.headers);
   }
   if (reserved(req.url)) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
-  const session = env.registry.pick(t);
-  if (!session) return sendOffline(res, t);
+  const first = env.registry.pick(t);
+  if (!first) return sendOffline(res, t);
   addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
   const head: RequestHead = { method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name };
-  let stream: MuxStream;
-  try {
-    stream = session.openStream(head, !hasBody);
-  } catch {
-    return sendOffline(res, t);
-  }
+  let stream: MuxStream | null = null;
   env.stats.inFlight++;
   let done = false;
-  const finish = () => {
+  res.on('close', () => {
     if (!done) {
       done = true;
       env.stats.inFlight--;
     }
-  };
-  if (hasBody) forward(req, stream);
-
-  stream.once('headers', (h: ResponseHead) => {
-    if (h.error) {
-      stream.resume();
-      return sendPage(res, 502, 'App not answering', `The app at ${t.addr} is not answering (${h.error}). Start it, or check the address the tunnel points to.`);
-    }
-    const flat = responseFlat(h.headers);
-    let status = h.status;
-    if (ctx && t.policy!.hasResponseRules) {
-      const rc: ResponseContext = { status, headers: pairsToMap(h.headers) };
-      Object.assign(rc.headers, mergeSetCookie(rc.headers, ctx.responseHeaders));
-      t.policy!.onResponse(ctx, rc);
-      status = rc.status;
-      flat.length = 0;
-      flat.push(...responseFlat(mapToPairs(rc.headers)));
-    } else if (ctx) {
-      // Only what the request phase added (a rolled session cookie) joins the app's headers.
-      for (const [k, v] of mapToPairs(ctx.responseHeaders)) flat.push(k, v);
-    }
-    res.writeHead(status, flat);
-    forward(stream, res);
-  });
-  stream.on('error', (err) => {
-    env.log.warn('tunnel stream failed', { tunnel: t.name, rid, err });
-    if (!res.headersSent) sendPage(res, 502, 'Tunnel error', `The request could not reach the app at ${t.addr}: ${err.message}.`);
-    else res.destroy(err);
-  });
-  stream.on('end', () => {
-    if (!res.headersSent) sendPage(res, 502, 'App not answering', `The app at ${t.addr} closed the request without answering.`);
-  });
-  res.on('close', () => {
-    finish();
     // The visitor left before the answer was complete: stop the agent's work too.
-    if (!res.writableFinished) stream.reset();
+    if (!res.writableFinished) stream?.reset();
   });
-  req.on('error', () => stream.reset());
+  req.on('error', () => stream?.reset());
+
+  const send = (session: MuxSession, retried: boolean): void => {
+    let s: MuxStream;
+    try {
+      s = session.openStream(head, !hasBody);
+    } catch {
+      return sendOffline(res, t);
+    }
+    stream = s;
+    if (hasBody) forward(req, s);
+    s.once('headers', (h: ResponseHead) => {
+      if (h.error) {
+        s.resume();
+        return sendPage(res, 502, 'App not answering', `The app at ${t.addr} is not answering (${h.error}). Start it, or check the address the tunnel points to.`);
+      }
+      const flat = responseFlat(h.headers);
+      let status = h.status;
+      if (ctx && t.policy!.hasResponseRules) {
+        const rc: ResponseContext = { status, headers: pairsToMap(h.headers) };
+        Object.assign(rc.headers, mergeSetCookie(rc.headers, ctx.responseHeaders));
+        t.policy!.onResponse(ctx, rc);
+        status = rc.status;
+        flat.length = 0;
+        flat.push(...responseFlat(mapToPairs(rc.headers)));
+      } else if (ctx) {
+        // Only what the request phase added (a rolled session cookie) joins the app's headers.
+        for (const [k, v] of mapToPairs(ctx.responseHeaders)) flat.push(k, v);
+      }
+      res.writeHead(status, flat);
+      forward(s, res);
+    });
+    s.on('error', (err) => {
+      // The agent connection died before the app answered: a bodiless request is sent again
+      // on another connection of the same agent, so losing one connection loses no request.
+      const other = !res.headersSent && !hasBody && !retried && session.isClosed ? env.registry.pick(t, session) : null;
+      if (other && !res.destroyed) {
+        env.log.info('agent connection lost; request sent again on another', { tunnel: t.name, rid });
+        return send(other, true);
+      }
+      env.log.warn('tunnel stream failed', { tunnel: t.name, rid, err });
+      if (!res.headersSent) sendPage(res, 502, 'Tunnel error', `The request could not reach the app at ${t.addr}: ${err.message}.`);
+      else res.destroy(err);
+    });
+    s.on('end', () => {
+      if (!res.headersSent) sendPage(res, 502, 'App not answering', `The app at ${t.addr} closed the request without answering.`);
+    });
+  };
+  send(first, false);
 }
 
 export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessage, socket: Duplex, early: Buffer): Promise<void> {

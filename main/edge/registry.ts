@@ -85,17 +85,23 @@ export class TunnelRegistry {
     t.policy?.close();
   }
 
-  /** A live connection for a new request, round robin; null when the agent is offline. */
-  pick(t: Tunnel): MuxSession | null {
+  /** A live connection for a new request, round robin (never `avoid`); null when the agent is offline. */
+  pick(t: Tunnel, avoid?: MuxSession): MuxSession | null {
     const n = t.sessions.length;
+    let fallback: MuxSession | null = null;
     for (let i = 0; i < n; i++) {
       const s = t.sessions[(t.cursor + i) % n]!;
-      if (!s.isDraining) {
-        t.cursor = (t.cursor + i + 1) % n;
-        return s;
+      if (s.isDraining || s === avoid) continue;
+      // A connection that has gone quiet (no heartbeat answer yet) gets requests only when
+      // nothing better is left: it may be dead without anyone knowing so far.
+      if (s.isQuiet) {
+        fallback ??= s;
+        continue;
       }
+      t.cursor = (t.cursor + i + 1) % n;
+      return s;
     }
-    return null;
+    return fallback;
   }
 
   clear(): void {

@@ -62,6 +62,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   private flushScheduled = false;
   private inFlight = 0;
   private lastRx = Date.now();
+  private heartbeatMs = 0;
   private pingSentAt = 0;
   private timers: NodeJS.Timeout[] = [];
   private closed = false;
@@ -90,6 +91,11 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   /** New visitor requests must not start here (peer or we are shutting down). */
   get isDraining(): boolean {
     return this.goingAway || this.closed;
+  }
+
+  /** Nothing heard for longer than a heartbeat interval: possibly dead, not yet declared so. */
+  get isQuiet(): boolean {
+    return this.heartbeatMs > 0 && Date.now() - this.lastRx > this.heartbeatMs * 1.5;
   }
 
   get streamCount(): number {
@@ -378,6 +384,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   // --- lifecycle ---
 
   private startHeartbeat(intervalMs: number, toleranceMs: number): void {
+    this.heartbeatMs = intervalMs;
     let seq = 0;
     const sendPing = () => {
       this.pingSentAt = Date.now();

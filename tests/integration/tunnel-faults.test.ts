@@ -166,3 +166,37 @@ test('data on an unknown stream and a window overflow reset that stream only', a
   await agent.close(0);
   wss.close();
 });
+
+test('two agent connections: losing one while requests are in flight loses none of them', async () => {
+  let hits = 0;
+  const app = await startApp((req, res) => {
+    hits++;
+    setTimeout(() => res.end(`slow ${req.url}`), 300);
+  });
+  const edge = await startTestEdge();
+  const agent = new Agent({ edgeUrl: edge.agentUrl, authtoken: TOKEN, connections: 2 });
+  agent.start();
+  try {
+    await agent.waitOnline();
+    // Both connections must be up, so requests spread over both.
+    for (let i = 0; i < 100 && edge.stats().agents < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(edge.stats().agents, 2);
+    const tunnel = await agent.bind({ addr: String(app.port), name: 'twolegs' });
+    const host = new URL(tunnel.publicUrl).host;
+    const pending = [0, 1, 2, 3].map((i) => request(edge, host, { path: `/r${i}` }));
+    await new Promise((r) => setTimeout(r, 100));
+    // Cut one of the agent's connections (round robin put two requests on each).
+    const conns = (agent as unknown as { conns: { session: { terminate(reason: string): void } | null }[] }).conns;
+    conns[0]!.session!.terminate('fault injected by the test');
+    const results = await Promise.all(pending);
+    assert.deepEqual(
+      results.map((r) => [r.status, r.body.toString()]),
+      [0, 1, 2, 3].map((i) => [200, `slow /r${i}`]),
+    );
+    assert.ok(hits >= 6, `the two requests on the lost connection were sent again (${hits} hits)`);
+  } finally {
+    await agent.close(0);
+    await edge.close(0);
+    await app.close();
+  }
+});

@@ -20,7 +20,9 @@ export function TunnelCard({ tunnel }: { tunnel: TunnelView }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const title = tunnel.name ?? tunnel.addr;
+  // A bare port means localhost: say so, as the CLI's Forwarding line does.
+  const local = /^\d+$/.test(tunnel.addr) ? `localhost:${tunnel.addr}` : tunnel.addr;
+  const title = tunnel.name ?? local;
   const running = RUNNING.has(tunnel.status);
   const url = running ? tunnel.publicUrl : undefined;
 
@@ -73,7 +75,7 @@ export function TunnelCard({ tunnel }: { tunnel: TunnelView }) {
             →
           </span>
           <span className="forwarding-local" title="Local address">
-            {tunnel.addr}
+            {local}
           </span>
         </div>
 

@@ -2,9 +2,12 @@
 // a round trip, but the service validates again and is the authority. Each returns a message in
 // words a user understands, or null when the input is fine.
 
+import { isLoopbackName } from '../main/common/loopback.ts';
+import { parseLocalAddr } from '../main/agent/local-addr.ts';
+import { nameProblem } from '../main/common/names.ts';
+
 const PORT_HINT = 'Enter a port (3000), host:port (localhost:3000) or a URL (http://localhost:3000).';
 const HOST_RE = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)$/i;
-const NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+$/;
 const DOMAIN_RE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i;
 
@@ -14,11 +17,6 @@ function portError(text: string): string | null {
   return port >= 1 && port <= 65535 ? null : 'Port must be a number from 1 to 65535.';
 }
 
-/** True for names that always mean this machine: localhost, *.localhost, 127.0.0.0/8 and ::1. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(?:\.\d{1,3}){3}$/.test(h);
-}
 
 /** The local app's address: `3000`, `localhost:3000`, `127.0.0.1:3000`, `[::1]:3000` or `http://host:port`. */
 export function validateLocalAddress(input: string): string | null {
@@ -26,15 +24,13 @@ export function validateLocalAddress(input: string): string | null {
   if (!text) return `Enter the address of your local app. ${PORT_HINT}`;
   if (/^\d+$/.test(text)) return portError(text);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    let url: URL;
+    // A URL: exactly what the agent accepts (http only, no path or credentials).
     try {
-      url = new URL(text);
-    } catch {
-      return `“${text}” is not a valid URL. ${PORT_HINT}`;
+      parseLocalAddr(text);
+      return null;
+    } catch (err) {
+      return (err as Error).message;
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Only http:// and https:// local addresses are supported.';
-    if (!url.hostname) return `The URL needs a host name. ${PORT_HINT}`;
-    return null;
   }
   const hostPort = /^(.*):([^:\]]*)$/.exec(text);
   if (!hostPort) {
@@ -51,8 +47,8 @@ export function validateLocalAddress(input: string): string | null {
 export function validateTunnelName(input: string): string | null {
   const text = input.trim();
   if (!text) return null;
-  if (text.length > 63) return 'Names can be at most 63 characters long.';
-  return NAME_RE.test(text) ? null : 'Use letters, digits and hyphens only, not starting or ending with a hyphen.';
+  // The service lower-cases names before it checks them with this same rule.
+  return nameProblem(text.toLowerCase());
 }
 
 /** The IdP's issuer: an absolute https URL; http only for this machine (a test IdP). */
@@ -66,7 +62,7 @@ export function validateIssuerUrl(input: string): string | null {
     return 'Enter a full URL starting with https://, for example https://oauth.id.jumpcloud.com/.';
   }
   if (url.protocol === 'https:') return url.hash || url.search ? 'The issuer URL cannot have a query or #fragment.' : null;
-  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return null;
+  if (url.protocol === 'http:' && isLoopbackName(url.hostname)) return null;
   return 'The issuer URL must start with https:// (http:// is allowed only for localhost).';
 }
 
@@ -81,7 +77,7 @@ export function validateEdgeUrl(input: string): string | null {
     return 'Enter a full URL starting with wss://, for example wss://tunnels.example.com.';
   }
   if (url.protocol === 'wss:') return null;
-  if (url.protocol === 'ws:' && isLoopbackHost(url.hostname)) return null;
+  if (url.protocol === 'ws:' && isLoopbackName(url.hostname)) return null;
   return 'The edge URL must start with wss:// (ws:// is allowed only for localhost).';
 }
 

@@ -13,6 +13,8 @@ import { parseLocalAddr, type LocalAddr } from './local-addr.ts';
 import { LocalPools, serveStream } from './upstream.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
 import { VERSION } from '../common/version.ts';
+import { waitFor } from '../common/wait.ts';
+import { isLoopbackName } from '../common/loopback.ts';
 import type { AgentStateEvent, RequestLogEntry, TunnelInfo, TunnelSpec } from './types.ts';
 
 export interface AgentOptions {
@@ -302,8 +304,7 @@ class Connection {
     const s = this.session;
     if (!s) return;
     s.goAway();
-    const end = Date.now() + graceMs;
-    while (s.streamCount > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+    await waitFor(() => s.streamCount === 0, graceMs);
     s.close(1000, 'agent stopped');
   }
 }
@@ -312,7 +313,7 @@ const zeroMask = (mask: Buffer) => mask.fill(0);
 
 function unmaskable(edgeUrl: string): boolean {
   const u = new URL(edgeUrl);
-  return u.protocol === 'wss:' || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
+  return u.protocol === 'wss:' || isLoopbackName(u.hostname);
 }
 
 function describeError(err: NodeJS.ErrnoException, url: string): string {

@@ -40,8 +40,7 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPo
   }
   if (head.upgrade) return serveUpgrade(stream, head, target, onLog);
   const startedAt = Date.now();
-  const flat: string[] = [];
-  for (const [k, v] of head.headers) flat.push(k, v);
+  const flat = head.headers.flat();
   let answered = false;
   let done = false;
   let abort: ((err: Error) => void) | null = null;
@@ -114,8 +113,7 @@ function bodyOf(stream: MuxStream): Readable {
 /** A WebSocket (or other) upgrade: node:http gives us the raw socket to splice with the stream. */
 function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, onLog: OnLog): void {
   const startedAt = Date.now();
-  const flat: string[] = [];
-  for (const [k, v] of head.headers) flat.push(k, v);
+  const flat = head.headers.flat();
   const req = http.request({ host: target.host, port: target.port, method: head.method, path: head.url, headers: flat, agent: false, setHost: false });
   let answered = false;
   req.on('response', (res) => {

@@ -1,7 +1,8 @@
 // The edge that runs inside the desktop app and `gatehouse http`: on loopback, tunnels at
-// http://<name>.localhost:<port>. The SSO machinery (policy compiler, OIDC service, their
+// http://<name>.localhost:<port>, serving only the agent that holds its in-process token. The SSO machinery (policy compiler, OIDC service, their
 // libraries) loads with the first tunnel that has a policy, so plain tunnels start fast and small.
-import { startEdge, type Edge, type EdgeOptions } from '../edge/edge.ts';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { startEdge, type Edge } from '../edge/edge.ts';
 import type { Sso } from '../edge/sso.ts';
 import { CALLBACK_PATH, SIGNED_OUT_PATH } from '../oidc/paths.ts';
 import type { Logger } from '../common/log.ts';
@@ -9,7 +10,6 @@ import type { Logger } from '../common/log.ts';
 export interface EmbeddedEdgeOptions {
   host: string;
   port: number;
-  authorize: EdgeOptions['authorize'];
   /** 32-byte key sealing session cookies; persisted by the caller so restarts keep sessions. */
   sessionKey?: Buffer;
   /** Extra CA trusted for the IdP (a company CA; tests). */
@@ -19,6 +19,8 @@ export interface EmbeddedEdgeOptions {
 
 export interface EmbeddedEdge {
   edge: Edge;
+  /** The one token this edge accepts: hand it to the agent of this process. */
+  authtoken: string;
   /** Register this once in the IdP: one redirect URI serves every tunnel. */
   redirectUri: string;
   postLogoutRedirectUri: string;
@@ -28,10 +30,12 @@ export interface EmbeddedEdge {
 export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<EmbeddedEdge> {
   let sso: Sso | null = null;
   let loading: Promise<Sso> | null = null;
+  const authtoken = randomBytes(24).toString('base64url');
+  const expected = Buffer.from(authtoken);
   const edge: Edge = await startEdge({
     host: opts.host,
     port: opts.port,
-    authorize: opts.authorize,
+    authorize: (t) => (t && t.length === expected.length && timingSafeEqual(Buffer.from(t), expected) ? { label: 'embedded' } : null),
     log: opts.log,
     policyFactory: async (doc, tunnel) => {
       loading ??= import('../edge/sso.ts').then((m) => (sso = m.createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, idpCa: opts.idpCa, log: opts.log })));
@@ -42,6 +46,7 @@ export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<Embe
   });
   return {
     edge,
+    authtoken,
     redirectUri: edge.baseUrl + CALLBACK_PATH,
     postLogoutRedirectUri: edge.baseUrl + SIGNED_OUT_PATH,
     async close(graceMs) {

@@ -1,7 +1,7 @@
 // The app service: everything the renderer may do (preload/contract.ts), over the core.
 // Imports nothing from Electron: the Electron shell (IPC) and headless mode (HTTP) are two thin
 // adapters over this one object. Every argument is validated here (api-schema.ts).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type {
   ApiMethod,
@@ -18,6 +18,7 @@ import type {
 } from '../../preload/contract.ts';
 import { Agent } from '../agent/agent.ts';
 import { parseLocalAddr } from '../agent/local-addr.ts';
+import { agentUrlFor } from '../agent/edge-url.ts';
 import { createSettingsStore, SettingsValidationError, type SettingsStore } from '../config/settings-store.ts';
 import type { Settings } from '../config/schema.ts';
 import { loadOrCreateSessionKey } from '../config/session-key.ts';
@@ -97,22 +98,13 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     try {
       if (settings.edge.mode === 'embedded') {
         const { host, port } = parseHostPort(opts.edgeAddr ?? settings.edge.addr, '127.0.0.1');
-        const token = randomBytes(24).toString('base64url');
-        const expected = Buffer.from(token);
-        embedded = await startEmbeddedEdge({
-          host,
-          port,
-          sessionKey,
-          idpCa: opts.idpCa,
-          log: log.child({ component: 'edge' }),
-          authorize: (t) => (t && t.length === expected.length && timingSafeEqual(Buffer.from(t), expected) ? { label: 'embedded' } : null),
-        });
+        embedded = await startEmbeddedEdge({ host, port, sessionKey, idpCa: opts.idpCa, log: log.child({ component: 'edge' }) });
         edgeUrl = embedded.edge.agentUrl;
-        authtoken = token;
+        authtoken = embedded.authtoken;
         setInfo({ edge: { status: 'online', url: embedded.edge.baseUrl }, redirectUri: embedded.redirectUri, postLogoutRedirectUri: embedded.postLogoutRedirectUri });
       } else {
         const base = new URL(settings.edge.url);
-        edgeUrl = new URL('/.gatehouse/agent', base).toString();
+        edgeUrl = agentUrlFor(settings.edge.url);
         authtoken = (await secrets.get(SecretAccounts.authtoken)) ?? undefined;
         const https = base.protocol === 'wss:' ? 'https:' : 'http:';
         setInfo({

@@ -82,17 +82,8 @@ export async function startOnAgent(table: TunnelTable, e: TunnelEntry, agent: Ag
   return view(e);
 }
 
+/** The inspector's entry as the renderer sees it: keyed by the app's tunnel id, not the edge's name. */
 export function toRequestView(entry: RequestLogEntry, tunnelId: string): RequestView {
-  return {
-    id: entry.id,
-    tunnelId,
-    startedAt: entry.startedAt,
-    durationMs: entry.durationMs,
-    method: entry.method,
-    path: entry.path,
-    status: entry.status,
-    user: entry.user,
-    requestHeaders: entry.requestHeaders,
-    responseHeaders: entry.responseHeaders,
-  };
+  const { tunnel: _name, ...rest } = entry;
+  return { ...rest, tunnelId };
 }

@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
-import { parseFlags, UsageError } from './flags.ts';
+import { durationFlag, parseFlags, UsageError } from './flags.ts';
 import { startEdge, type Edge } from '../edge/edge.ts';
 import { createSso } from '../edge/sso.ts';
 import { loadTokens, type TokenSet } from '../edge/authtokens.ts';
@@ -69,6 +69,7 @@ export async function runEdge(cliArgv: string[]): Promise<number> {
   const level = values['log-level'] as LogLevel;
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error`);
   const log = createPinoLogger(level);
+  const grace = durationFlag(values['grace-period'], '--grace-period');
   const listenAt = parseHostPort(values.listen, '0.0.0.0');
   const tls = values['tls-cert'] ? { cert: await readOrFail(values['tls-cert'], '--tls-cert'), key: await readOrFail(values['tls-key']!, '--tls-key') } : null;
   const scheme = tls ? 'https' : 'http';
@@ -120,7 +121,6 @@ export async function runEdge(cliArgv: string[]): Promise<number> {
       if (stopping) process.exit(130);
       stopping = true;
       ready = false;
-      const grace = durationMs(values['grace-period']);
       log.info('shutting down: no new connections, draining', { signal, graceMs: grace });
       await edge!.close(grace);
       await redirect?.close();
@@ -169,12 +169,6 @@ async function readOrFail(file: string, flag: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`${flag} ${file}: ${(err as Error).message}`);
   }
-}
-
-function durationMs(v: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(v);
-  if (!m) throw new UsageError(`--grace-period must look like 30s, not "${v}"`);
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
 }
 
 /** Plain http that sends every request to the same path on https. */

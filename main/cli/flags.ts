@@ -1,5 +1,6 @@
 // Flag parsing on node:util parseArgs (strict: an unknown or misspelled flag is an error).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseDuration } from '../policy/duration.ts';
 
 export class UsageError extends Error {}
 
@@ -10,4 +11,11 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
     const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError(`${msg}\n\n${usage}`);
   }
+}
+
+/** A duration flag (`30s`, `2m`, `500ms`) in milliseconds; checked at start, not when it is used. */
+export function durationFlag(value: string, flag: string): number {
+  const seconds = parseDuration(value);
+  if (seconds === undefined) throw new UsageError(`${flag} must be a duration like 10s or 2m, not "${value}"`);
+  return seconds * 1000;
 }

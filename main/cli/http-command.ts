@@ -1,7 +1,7 @@
 // `gatehouse http <addr>`: an agent plus (by default) an embedded edge in this process, the
 // agent API on the web address, and ngrok's status screen or log lines.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { parseFlags, UsageError } from './flags.ts';
+import { durationFlag, parseFlags, UsageError } from './flags.ts';
+import { agentUrlFor } from '../agent/edge-url.ts';
 import { Agent } from '../agent/agent.ts';
 import { parseLocalAddr } from '../agent/local-addr.ts';
 import type { RequestLogEntry, TunnelInfo } from '../agent/types.ts';
@@ -67,6 +67,7 @@ export async function runHttp(argv: string[]): Promise<number> {
     if (problem) throw new UsageError(`--url: ${problem}`);
   }
   const log = makeLogger(values.log, values['log-format'], values['log-level']);
+  const grace = durationFlag(values['grace-period'], '--grace-period');
   const policy = await policyFromCli(values);
   const tty = process.stdout.isTTY && values.log === undefined;
 
@@ -79,16 +80,9 @@ export async function runHttp(argv: string[]): Promise<number> {
     ({ edgeUrl, authtoken, ca } = await remoteEdge(values.edge, values.authtoken, values['edge-ca']));
   } else {
     const { host, port } = parseHostPort(values['edge-addr'], '127.0.0.1');
-    authtoken = randomBytes(24).toString('base64url');
-    const expected = Buffer.from(authtoken);
-    embedded = await startEmbeddedEdge({
-      host,
-      port,
-      log: log.child({ component: 'edge' }),
-      // The embedded edge serves only the agent of this process.
-      authorize: (t) => (t && t.length === expected.length && timingSafeEqual(Buffer.from(t), expected) ? { label: 'embedded' } : null),
-    });
+    embedded = await startEmbeddedEdge({ host, port, log: log.child({ component: 'edge' }) });
     edgeUrl = embedded.edge.agentUrl;
+    authtoken = embedded.authtoken;
   }
 
   const agent = new Agent({
@@ -165,7 +159,6 @@ export async function runHttp(argv: string[]): Promise<number> {
       stopping = true;
       if (screen) clearInterval(screen);
       log.info('shutting down', { signal });
-      const grace = graceMs(values['grace-period']);
       // Stop accepting at the edge first, so in-flight requests finish through the agent.
       await Promise.all([embedded?.close(grace), agent.close(grace)]);
       await api?.close();
@@ -184,12 +177,6 @@ function makeLogger(dest: string | undefined, format: string, level: string): Lo
   const write =
     dest === 'stdout' ? (l: string) => process.stdout.write(l + '\n') : dest === 'stderr' ? (l: string) => process.stderr.write(l + '\n') : null;
   return createLogger({ format: format as LogFormat, level: level as LogLevel, write });
-}
-
-function graceMs(v: string): number {
-  const m = /^(\d+)(ms|s|m)?$/.exec(v);
-  if (!m) throw new UsageError(`--grace-period must look like 10s, not "${v}"`);
-  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 'm' ? 60_000 : 1000);
 }
 
 /** The agent API at the given address, or the next free port (like ngrok's 4040, 4041, ...). */
@@ -213,16 +200,12 @@ async function keychainAuthtoken(): Promise<string | undefined> {
 }
 
 async function remoteEdge(edge: string, token: string | undefined, caFile: string | undefined) {
-  let url: URL;
+  let edgeUrl: string;
   try {
-    url = new URL(edge.includes('://') ? edge : `wss://${edge}`);
-  } catch {
-    throw new UsageError(`--edge "${edge}" is not a URL; use wss://tunnels.example.com`);
+    edgeUrl = agentUrlFor(edge);
+  } catch (err) {
+    throw new UsageError(`--edge: ${(err as Error).message}`);
   }
-  if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  if (url.protocol !== 'wss:' && url.protocol !== 'ws:') throw new UsageError(`--edge must be a wss:// URL, not "${edge}"`);
-  if (url.pathname === '/' || url.pathname === '') url.pathname = '/.gatehouse/agent';
   const authtoken = token ?? process.env.GATEHOUSE_AUTHTOKEN ?? (await keychainAuthtoken());
   if (!authtoken) throw new UsageError('--edge needs an authtoken: pass --authtoken, set GATEHOUSE_AUTHTOKEN, or save it in the app (OS keychain)');
   let ca: Buffer | undefined;
@@ -232,5 +215,5 @@ async function remoteEdge(edge: string, token: string | undefined, caFile: strin
       throw new UsageError(`--edge-ca ${caFile}: ${err.message}`);
     });
   }
-  return { edgeUrl: url.toString(), authtoken, ca };
+  return { edgeUrl, authtoken, ca };
 }

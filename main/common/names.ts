@@ -1,5 +1,5 @@
-// Tunnel names: the first DNS label of a tunnel's hostname.
-import { randomBytes } from 'node:crypto';
+// Tunnel names: the first DNS label of a tunnel's hostname. No Node imports: the renderer's
+// form checks use the same rules.
 
 /** One DNS label: 1-63 lower-case letters, digits and hyphens, no hyphen at either end. */
 export const TUNNEL_NAME = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -17,7 +17,7 @@ export function nameProblem(name: string): string | null {
 
 /** A random 8-character name (36^8 ≈ 2.8e12 possibilities, so collisions are negligible). */
 export function randomName(): string {
-  const bytes = randomBytes(16);
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
   let out = '';
   for (const b of bytes) {
     if (b >= 252) continue; // 252 = 7 * 36: reject to keep the alphabet uniform

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { parseLocalAddr } from '../agent/local-addr.ts';
 import { TUNNEL_NAME } from '../common/names.ts';
+import { isLoopbackName } from '../common/loopback.ts';
 
 export const SETTINGS_VERSION = 1;
 export const DEFAULT_ISSUER_URL = 'https://oauth.id.jumpcloud.com/';
@@ -24,10 +25,6 @@ function closed<T extends z.core.$ZodLooseShape>(shape: T) {
   });
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase().replace(/\.$/, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '[::1]' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
 
 function tryUrl(s: string): URL | null {
   try {
@@ -68,7 +65,7 @@ const issuerUrl = z
     const u = tryUrl(v);
     if (!u || !u.host) {
       ctx.addIssue({ code: 'custom', message: 'Issuer URL must be an absolute URL, like https://oauth.id.jumpcloud.com/' });
-    } else if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackHost(u.hostname))) {
+    } else if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopbackName(u.hostname))) {
       ctx.addIssue({ code: 'custom', message: 'Issuer URL must use https:// (http:// is allowed only for localhost)' });
     } else if (u.username || u.password) {
       ctx.addIssue({ code: 'custom', message: 'Issuer URL must not contain a user name or password' });
@@ -125,7 +122,7 @@ const edgeUrl = z
   .refine((v) => {
     const u = tryUrl(v);
     if (!u || !u.hostname || u.username || u.password || u.search || u.hash) return false;
-    return u.protocol === 'wss:' || (u.protocol === 'ws:' && isLoopbackHost(u.hostname));
+    return u.protocol === 'wss:' || (u.protocol === 'ws:' && isLoopbackName(u.hostname));
   }, 'Edge URL must be a wss:// URL, like wss://tunnels.example.com (ws:// only for localhost)');
 
 const caFile = z

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MuxSession } from '../protocol/session.ts';
 import { MAX_MESSAGE } from '../protocol/frame.ts';
+import { AGENT_PATH } from '../protocol/messages.ts';
 import { TunnelRegistry } from './registry.ts';
 import { proxyRequest, proxyUpgrade, sendPage, type ProxyEnv } from './proxy.ts';
 import { handleAgentSession, type AgentGrant, type PolicyFactory } from './agents.ts';
@@ -18,7 +19,6 @@ import { clientIpOf } from './context.ts';
 import { delay, waitFor } from '../common/wait.ts';
 import type { EdgeStats } from './types.ts';
 
-export const AGENT_PATH = '/.gatehouse/agent';
 
 export interface EdgeOptions {
   host: string;

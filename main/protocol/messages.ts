@@ -1,6 +1,9 @@
 // What travels in HEADERS and CONTROL frames. Small JSON metadata only; bodies are DATA frames.
 import type { PolicyDocument } from '../policy/types.ts';
 
+/** Where agents open their WebSocket on an edge's own host. */
+export const AGENT_PATH = '/.gatehouse/agent';
+
 /** Request head, sent by the edge with SYN when it opens a stream for a visitor request. */
 export interface RequestHead {
   method: string;

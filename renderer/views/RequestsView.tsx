@@ -4,6 +4,7 @@ import type { RequestView } from '../../preload/contract.ts';
 import { useApp } from '../context.ts';
 import { formatDuration, formatTime, statusClass } from '../format.ts';
 import { RequestDetails } from './RequestDetails.tsx';
+import { FormAlert } from '../components/FormAlert.tsx';
 
 export function RequestsView() {
   const requests = useApp((s) => s.requests);
@@ -54,11 +55,7 @@ export function RequestsView() {
           Clear
         </button>
       </div>
-      {error ? (
-        <p className="form-alert" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormAlert messages={[error]} />
       {shown.length === 0 ? (
         <p className="empty">No requests yet. Open a Forwarding URL and they show up here as they happen.</p>
       ) : (

@@ -16,6 +16,7 @@ import {
 } from '../settings-form.ts';
 import { validateIssuerUrl } from '../validate.ts';
 import { ConnectionResult } from './ConnectionResult.tsx';
+import { FormAlert } from '../components/FormAlert.tsx';
 
 const STORED = '•••• stored';
 const FIELD_IDS: Record<string, string> = {
@@ -266,14 +267,7 @@ export function SettingsFormView({ settings }: { settings: SettingsView | null }
           </span>
         ) : null}
       </div>
-      {notice?.kind === 'bad' || extra.length ? (
-        <div className="form-alert" role="alert">
-          {notice?.kind === 'bad' ? <p>{notice.text}</p> : null}
-          {extra.map((e) => (
-            <p key={e.field + e.message}>{e.message}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormAlert messages={[notice?.kind === 'bad' ? notice.text : null, ...extra.map((e) => e.message)]} />
       {test ? <ConnectionResult result={test} method={form.tokenEndpointAuthMethod} /> : null}
     </form>
   );

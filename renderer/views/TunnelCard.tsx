@@ -8,6 +8,7 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useApp, useAppContext, useHeadless } from '../context.ts';
 import { STATUS_LABEL } from '../format.ts';
 import { openUrl } from '../shell-actions.ts';
+import { FormAlert } from '../components/FormAlert.tsx';
 
 const RUNNING = new Set(['starting', 'online', 'reconnecting']);
 
@@ -102,11 +103,7 @@ export function TunnelCard({ tunnel }: { tunnel: TunnelView }) {
             Remove
           </button>
         </div>
-        {error ? (
-          <p className="form-alert" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <FormAlert messages={[error]} />
       </div>
       {url ? (
         <div className="tunnel-qr">

@@ -6,6 +6,7 @@ import { Field } from '../components/Field.tsx';
 import { useApp } from '../context.ts';
 import { fieldError, ssoConfigured, unplacedErrors } from '../settings-form.ts';
 import { validateLocalAddress, validateTunnelName } from '../validate.ts';
+import { FormAlert } from '../components/FormAlert.tsx';
 
 const FIELDS = ['addr', 'name', 'sso'] as const;
 const FIELD_IDS: Record<string, string> = { addr: 'tunnel-addr', name: 'tunnel-name', sso: 'tunnel-sso' };
@@ -136,14 +137,7 @@ export function TunnelForm() {
           Start tunnel
         </button>
       </div>
-      {formError || extra.length ? (
-        <div className="form-alert" role="alert">
-          {formError ? <p>{formError}</p> : null}
-          {extra.map((e) => (
-            <p key={e.field + e.message}>{e.message}</p>
-          ))}
-        </div>
-      ) : null}
+      <FormAlert messages={[formError, ...extra.map((e) => e.message)]} />
     </form>
   );
 }

@@ -22,7 +22,7 @@ import {
 } from '../../renderer/validate.ts';
 
 test('local addresses: the forms the agent accepts pass', () => {
-  for (const ok of ['3000', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'http://localhost:3000', 'https://app.local:8443/x', ' 8080 ']) {
+  for (const ok of ['3000', 'localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'http://localhost:3000', 'http://app.local:8443', ' 8080 ']) {
     assert.equal(validateLocalAddress(ok), null, ok);
   }
 });
@@ -34,7 +34,10 @@ test('local addresses: a port that is not a number is named as such', () => {
   assert.match(validateLocalAddress('0') ?? '', /1 to 65535/);
   assert.match(validateLocalAddress('') ?? '', /Enter the address/);
   assert.match(validateLocalAddress('localhost') ?? '', /Add a port/);
-  assert.match(validateLocalAddress('ftp://host:21') ?? '', /http:\/\/ and https:\/\//);
+  // URLs get the agent's own verdict: it forwards to http:// apps only, without a path.
+  assert.match(validateLocalAddress('ftp://host:21') ?? '', /only http:\/\//);
+  assert.match(validateLocalAddress('https://app.local:8443') ?? '', /only http:\/\//);
+  assert.match(validateLocalAddress('http://localhost:3000/app') ?? '', /not a local address/);
   assert.match(validateLocalAddress('bad host:80') ?? '', /not a valid host/);
 });
 

@@ -2,6 +2,7 @@
 // authentication method) into an OpenIdConnectConfig. The login flow itself is main/oidc/.
 import type { FieldReader } from '../fields.ts';
 import type { OpenIdConnectConfig } from '../types.ts';
+import { isLoopbackName } from '../../common/loopback.ts';
 
 export const DEFAULT_SCOPES = ['openid', 'profile', 'email'];
 export const DEFAULT_MAX_SESSION_SEC = 7 * 86400;
@@ -11,7 +12,6 @@ const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as co
 type AuthMethod = (typeof AUTH_METHODS)[number];
 /** Parameters the login flow sets itself; letting a policy override them would break it. */
 const RESERVED_PARAMS = new Set(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'response_mode', 'request', 'request_uri']);
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 export function validateOpenIdConnect(r: FieldReader): OpenIdConnectConfig | undefined {
@@ -69,7 +69,7 @@ function issuer(r: FieldReader): string | undefined {
   } catch {
     return r.fail('issuer_url', 'must be an https URL');
   }
-  const loopback = LOOPBACK_HOSTS.has(url.hostname);
+  const loopback = isLoopbackName(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
     return r.fail('issuer_url', 'must be an https URL (http is allowed only for localhost, 127.0.0.1 and [::1])');
   }

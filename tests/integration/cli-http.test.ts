@@ -71,6 +71,8 @@ test('clear errors and non-zero exits for a port in use, a bad address, a bad na
     [['http'], /expected one local address/, 2],
     [['http', '3000', '--edge-addr', 'nonsense'], /not a valid address/, 1],
     [['teleport'], /unknown command "teleport"/, 2],
+    // Checked at start, not first met in the Ctrl-C handler.
+    [['http', '3000', '--grace-period', 'soon'], /--grace-period must be a duration like 10s/, 2],
   ];
   for (const [args, message, exit] of cases) {
     const cli = runCli(args);

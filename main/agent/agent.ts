@@ -2,6 +2,7 @@
 // the streams the edge opens, and reconnects with jittered backoff, re-binding the same names.
 // Every state change is an event with a reason, for the CLI's status screen and the app's UI.
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { MuxSession } from '../protocol/session.ts';
@@ -23,6 +24,8 @@ export interface AgentOptions {
   authtoken?: string;
   /** Extra CA (PEM) for an edge whose certificate a private CA signed. */
   ca?: string | Buffer;
+  /** Dial this local socket (Unix socket or named pipe) instead of the URL's host:port: the embedded edge offers one. */
+  socketPath?: string;
   /** Parallel connections to the edge; any may carry a request. */
   connections?: number;
   heartbeatMs?: number;
@@ -213,9 +216,10 @@ class Connection {
       maxPayload: MAX_MESSAGE + 1024,
       handshakeTimeout: 10_000,
       ca: o.ca,
+      ...(o.socketPath ? { createConnection: () => net.connect(o.socketPath!) } : {}),
       // Masking protects proxies from browser-chosen bytes on plain connections. Over TLS or
       // loopback no proxy can read the frames, so skip the per-byte copy and XOR.
-      ...(unmaskable(o.edgeUrl) ? { generateMask: zeroMask } : {}),
+      ...(o.socketPath || unmaskable(o.edgeUrl) ? { generateMask: zeroMask } : {}),
     });
     let failure: string | undefined;
     ws.on('unexpected-response', (_req, res) => {

@@ -19,8 +19,8 @@ export interface EmbeddedEdgeOptions {
 
 export interface EmbeddedEdge {
   edge: Edge;
-  /** The one token this edge accepts: hand it to the agent of this process. */
-  authtoken: string;
+  /** How the agent of this process reaches this edge: its URL, the one token it accepts, and a private local socket. */
+  agentTarget: { edgeUrl: string; authtoken: string; socketPath: string | undefined };
   /** Register this once in the IdP: one redirect URI serves every tunnel. */
   redirectUri: string;
   postLogoutRedirectUri: string;
@@ -35,6 +35,7 @@ export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<Embe
   const edge: Edge = await startEdge({
     host: opts.host,
     port: opts.port,
+    localSocket: true,
     authorize: (t) => (t && t.length === expected.length && timingSafeEqual(Buffer.from(t), expected) ? { label: 'embedded' } : null),
     log: opts.log,
     policyFactory: async (doc, tunnel) => {
@@ -46,7 +47,7 @@ export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<Embe
   });
   return {
     edge,
-    authtoken,
+    agentTarget: { edgeUrl: edge.agentUrl, authtoken, socketPath: edge.localSocketPath },
     redirectUri: edge.baseUrl + CALLBACK_PATH,
     postLogoutRedirectUri: edge.baseUrl + SIGNED_OUT_PATH,
     async close(graceMs) {

@@ -93,19 +93,16 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     agent = null;
     embedded = null;
     for (const e of table.all()) if (e.status !== 'stopped') table.set(e, { status: 'stopped', publicUrl: undefined });
-    let edgeUrl: string;
-    let authtoken: string | undefined;
+    let target: { edgeUrl: string; authtoken?: string; socketPath?: string };
     try {
       if (settings.edge.mode === 'embedded') {
         const { host, port } = parseHostPort(opts.edgeAddr ?? settings.edge.addr, '127.0.0.1');
         embedded = await startEmbeddedEdge({ host, port, sessionKey, idpCa: opts.idpCa, log: log.child({ component: 'edge' }) });
-        edgeUrl = embedded.edge.agentUrl;
-        authtoken = embedded.authtoken;
+        target = embedded.agentTarget;
         setInfo({ edge: { status: 'online', url: embedded.edge.baseUrl }, redirectUri: embedded.redirectUri, postLogoutRedirectUri: embedded.postLogoutRedirectUri });
       } else {
         const base = new URL(settings.edge.url);
-        edgeUrl = agentUrlFor(settings.edge.url);
-        authtoken = (await secrets.get(SecretAccounts.authtoken)) ?? undefined;
+        target = { edgeUrl: agentUrlFor(settings.edge.url), authtoken: (await secrets.get(SecretAccounts.authtoken)) ?? undefined };
         const https = base.protocol === 'wss:' ? 'https:' : 'http:';
         setInfo({
           edge: { status: 'starting', url: `${https}//${base.host}` },
@@ -117,7 +114,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
       setInfo({ edge: { status: 'error', reason: `The embedded edge could not start: ${(err as Error).message}` } });
       return;
     }
-    const a = new Agent({ edgeUrl, authtoken, log: log.child({ component: 'agent' }), connections: settings.edge.mode === 'remote' ? 2 : 1 });
+    const a = new Agent({ ...target, log: log.child({ component: 'agent' }), connections: settings.edge.mode === 'remote' ? 2 : 1 });
     agent = a;
     a.on('state', (s) => {
       if (settings.edge.mode === 'remote') setInfo({ edge: { ...info.edge, status: s.state === 'online' ? 'online' : s.state === 'offline' ? 'error' : 'starting', reason: s.reason } });

@@ -73,22 +73,17 @@ export async function runHttp(argv: string[]): Promise<number> {
 
   // Remote edge, or one in this process.
   let embedded: EmbeddedEdge | null = null;
-  let edgeUrl: string;
-  let authtoken: string | undefined;
-  let ca: Buffer | undefined;
+  let target: { edgeUrl: string; authtoken?: string; ca?: Buffer; socketPath?: string };
   if (values.edge) {
-    ({ edgeUrl, authtoken, ca } = await remoteEdge(values.edge, values.authtoken, values['edge-ca']));
+    target = await remoteEdge(values.edge, values.authtoken, values['edge-ca']);
   } else {
     const { host, port } = parseHostPort(values['edge-addr'], '127.0.0.1');
     embedded = await startEmbeddedEdge({ host, port, log: log.child({ component: 'edge' }) });
-    edgeUrl = embedded.edge.agentUrl;
-    authtoken = embedded.authtoken;
+    target = embedded.agentTarget;
   }
 
   const agent = new Agent({
-    edgeUrl,
-    authtoken,
-    ca,
+    ...target,
     connections: embedded ? 1 : Number(values['edge-connections'] ?? 2),
     heartbeatMs: values.heartbeat ? Number(values.heartbeat) : undefined,
     toleranceMs: values.heartbeat ? Number(values.heartbeat) * 1.5 : undefined,

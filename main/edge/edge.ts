@@ -15,6 +15,7 @@ import { handleAgentSession, type AgentGrant, type PolicyFactory } from './agent
 import { silentLogger, type Logger } from '../common/log.ts';
 import { listen } from '../common/net.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { serveLocalSocket, type LocalSocket } from './local-socket.ts';
 import { clientIpOf } from './context.ts';
 import { delay, waitFor } from '../common/wait.ts';
 import type { EdgeStats } from './types.ts';
@@ -44,6 +45,8 @@ export interface EdgeOptions {
   log?: Logger;
   /** An https.Server for TLS; plain HTTP when absent. */
   server?: http.Server;
+  /** Also serve a private local socket (see local-socket.ts), for an agent on this machine. */
+  localSocket?: boolean;
 }
 
 export interface Edge {
@@ -51,6 +54,8 @@ export interface Edge {
   readonly agentUrl: string;
   readonly baseUrl: string;
   readonly port: number;
+  /** The private local socket's path, when `localSocket` was asked for. */
+  readonly localSocketPath: string | undefined;
   stats(): EdgeStats;
   /** Stop accepting, tell agents to go away, let in-flight requests finish for up to graceMs. */
   close(graceMs?: number): Promise<void>;
@@ -65,6 +70,13 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 65_000 });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_MESSAGE + 1024 });
   await listen(server, opts.port, opts.host);
+  let local: LocalSocket | null = null;
+  try {
+    if (opts.localSocket) local = await serveLocalSocket(server);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
   const port = (server.address() as { port: number }).port;
   const base = new URL(opts.baseUrl ?? `http://localhost:${port}`);
   const scheme = base.protocol === 'https:' ? 'https' : 'http';
@@ -145,6 +157,7 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     agentUrl,
     baseUrl: base.origin,
     port,
+    localSocketPath: local?.path,
     stats: () => {
       const all = [...sessions];
       return {
@@ -167,7 +180,7 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
         server.closeAllConnections();
         wss.close();
         registry.clear();
-        await Promise.race([closed, delay(1000)]);
+        await Promise.all([Promise.race([closed, delay(1000)]), local?.close()]);
       })();
       return closing;
     },

@@ -42,6 +42,10 @@ export interface SessionEvents {
 const HIGH_WATER = 4 * 1024 * 1024;
 const MAX_WINDOW = 2 ** 31 - 1;
 const BIG_FRAME = 16 * 1024;
+/** Reused send buffers: room for one full DATA frame plus a batch of small ones. */
+const POOLED_SIZE = 2 * MAX_FRAME_PAYLOAD;
+const MAX_POOLED = 32;
+const sendBuffers: Buffer[] = [];
 
 export class MuxSession extends EventEmitter<SessionEvents> {
   readonly log: Logger;
@@ -261,10 +265,19 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   }
 
   private write(parts: Buffer[], size: number): void {
-    const msg = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+    // Frames are gathered into one message; a bulk one goes into a reused buffer, returned once
+    // the socket has taken it, so a transfer does not allocate (and collect) a buffer per frame.
+    const pooled = parts.length > 1 && size >= BIG_FRAME && size <= POOLED_SIZE ? (sendBuffers.pop() ?? Buffer.allocUnsafeSlow(POOLED_SIZE)) : null;
+    let msg: Buffer;
+    if (pooled) {
+      let off = 0;
+      for (const p of parts) off += p.copy(pooled, off);
+      msg = pooled.subarray(0, size);
+    } else msg = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
     this.inFlight += size;
     this.ws.send(msg, { binary: true }, () => {
       this.inFlight -= size;
+      if (pooled && sendBuffers.length < MAX_POOLED) sendBuffers.push(pooled);
       if (this.ready.length && this.inFlight < HIGH_WATER / 2) this.scheduleFlush();
     });
   }

@@ -24,8 +24,12 @@ export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 
 export const Flag = { SYN: 1, ACK: 2, FIN: 4, RST: 8 } as const;
 
-/** Largest payload of one frame: big enough for throughput, small enough to interleave streams fairly. */
-export const MAX_FRAME_PAYLOAD = 64 * 1024;
+/**
+ * Largest payload of one frame: big enough for throughput, small enough to interleave streams
+ * fairly. With our 12-byte header and ws's 4-byte one, a full frame is a 64 KiB message: the
+ * size of one socket read, so the receiver usually gets it whole instead of copying two halves.
+ */
+export const MAX_FRAME_PAYLOAD = 64 * 1024 - 16;
 /** Largest WebSocket message (a batch of frames); also the `maxPayload` given to ws. */
 export const MAX_MESSAGE = 1024 * 1024;
 /** Default per-stream receive window. */

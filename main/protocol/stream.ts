@@ -7,8 +7,6 @@ import type { MuxSession } from './session.ts';
 
 /** Bytes a stream may queue beyond its send window before its writer waits. */
 const MIN_QUEUE = 64 * 1024;
-/** Queues at least this big count as bulk transfer. */
-const BULK = 16 * 1024;
 
 export class StreamResetError extends Error {
   readonly code: number;
@@ -82,10 +80,10 @@ export class MuxStream extends Duplex {
   private afterQueue(cb: (err?: Error | null) => void): void {
     if (this.pendingBytes === 0) return cb();
     this.session.schedule(this);
-    // Bulk data: keep the producer reading while the queue fits the peer's window, so the
-    // socket and the session work in parallel; past that, its callback waits (backpressure).
-    // Small writes wait for their frame, which lets a response's FIN share it.
-    if (this.pendingBytes >= BULK && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) return cb();
+    // Keep the producer going while the queue fits the peer's window, so the socket and the
+    // session work in parallel (and a response's end() queues its FIN before the frame goes
+    // out, sharing it); past that, its callback waits (backpressure).
+    if (this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) return cb();
     this.writeCb = cb;
   }
 

@@ -1,25 +1,25 @@
 // The inspector's memory: the most recent requests, oldest dropped first.
 import type { RequestView } from '../../preload/contract.ts';
+import { Ring } from '../common/ring.ts';
 
 export class RequestLog {
-  private items: RequestView[] = [];
-  private readonly cap: number;
+  private readonly items: Ring<RequestView>;
 
   constructor(cap = 500) {
-    this.cap = cap;
+    this.items = new Ring(cap);
   }
 
   add(r: RequestView): void {
     this.items.push(r);
-    if (this.items.length > this.cap) this.items.splice(0, this.items.length - this.cap);
   }
 
+  /** Newest first. */
   list(tunnelId?: string): RequestView[] {
-    const all = tunnelId ? this.items.filter((r) => r.tunnelId === tunnelId) : this.items;
-    return all.slice().reverse();
+    const all = this.items.newest(this.items.capacity);
+    return tunnelId ? all.filter((r) => r.tunnelId === tunnelId) : all;
   }
 
   clear(tunnelId?: string): void {
-    this.items = tunnelId ? this.items.filter((r) => r.tunnelId !== tunnelId) : [];
+    this.items.retain((r) => tunnelId !== undefined && r.tunnelId !== tunnelId);
   }
 }

@@ -5,13 +5,14 @@ import type { Agent } from '../agent/agent.ts';
 import type { RequestLogEntry } from '../agent/types.ts';
 import { isLoopbackHost } from '../common/host-guard.ts';
 import { listen } from '../common/net.ts';
+import type { Ring } from '../common/ring.ts';
 
 export interface AgentApi {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startAgentApi(agent: Agent, host: string, port: number, log: RequestLogEntry[]): Promise<AgentApi> {
+export async function startAgentApi(agent: Agent, host: string, port: number, log: Ring<RequestLogEntry>): Promise<AgentApi> {
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body);
@@ -36,7 +37,7 @@ export async function startAgentApi(agent: Agent, host: string, port: number, lo
       return send(200, { status: agent.state.state, reason: agent.state.reason ?? null, latency_ms: agent.latencyMs ?? null, tunnels: agent.tunnels().length });
     }
     if (path === '/api/requests/http') {
-      return send(200, { requests: log.slice(-100).reverse(), uri: '/api/requests/http' });
+      return send(200, { requests: log.newest(100), uri: '/api/requests/http' });
     }
     send(404, { error: 'not found' });
   });

@@ -1,11 +1,13 @@
 // ngrok's "Connections" line: ttl, opn, rt1, rt5 (requests/s, 1- and 5-minute moving
 // averages, updated every 5 s like a Unix load average) and p50/p90 durations in seconds.
+import { Ring } from '../common/ring.ts';
+
 export class ConnStats {
   total = 0;
   rt1 = 0;
   rt5 = 0;
   private tick = 0;
-  private durations: number[] = [];
+  private readonly durations = new Ring<number>(1000);
   private readonly timer: NodeJS.Timeout;
 
   constructor() {
@@ -17,12 +19,11 @@ export class ConnStats {
     this.total++;
     this.tick++;
     this.durations.push(durationMs);
-    if (this.durations.length > 1000) this.durations.splice(0, this.durations.length - 1000);
   }
 
   percentile(p: number): number {
-    if (!this.durations.length) return 0;
-    const sorted = [...this.durations].sort((a, b) => a - b);
+    if (!this.durations.size) return 0;
+    const sorted = this.durations.toArray().sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! / 1000;
   }
 

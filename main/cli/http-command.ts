@@ -12,6 +12,7 @@ import { VERSION } from '../common/version.ts';
 import { startEmbeddedEdge, type EmbeddedEdge } from '../app/embedded-edge.ts';
 import { startAgentApi, type AgentApi } from './agent-api.ts';
 import { ConnStats } from './conn-stats.ts';
+import { Ring } from '../common/ring.ts';
 import { renderScreen } from './status-screen.ts';
 import { policyFromCli, POLICY_FLAGS } from './policy-flags.ts';
 import { CALLBACK_PATH } from '../oidc/paths.ts';
@@ -89,14 +90,13 @@ export async function runHttp(argv: string[]): Promise<number> {
     toleranceMs: values.heartbeat ? Number(values.heartbeat) * 1.5 : undefined,
     log: log.child({ component: 'agent' }),
   });
-  const requests: RequestLogEntry[] = [];
+  const requests = new Ring<RequestLogEntry>(500);
   const stats = new ConnStats();
   // Building inspector entries costs a little per request: only when someone can see them.
   if (tty || values.log !== undefined || values['web-addr'] !== 'false') {
     agent.on('request', (e) => {
       stats.record(e.durationMs);
       requests.push(e);
-      if (requests.length > 500) requests.splice(0, requests.length - 500);
       log.info('request', { method: e.method, path: e.path, status: e.status, ms: e.durationMs, user: e.user });
     });
   }
@@ -175,7 +175,7 @@ function makeLogger(dest: string | undefined, format: string, level: string): Lo
 }
 
 /** The agent API at the given address, or the next free port (like ngrok's 4040, 4041, ...). */
-async function startApiNear(agent: Agent, addr: string, requests: RequestLogEntry[], log: Logger): Promise<AgentApi | null> {
+async function startApiNear(agent: Agent, addr: string, requests: Ring<RequestLogEntry>, log: Logger): Promise<AgentApi | null> {
   const { host, port } = parseHostPort(addr, '127.0.0.1');
   for (let p = port; p < port + 10; p++) {
     try {

@@ -2,6 +2,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { RequestLogEntry } from '../agent/types.ts';
 import type { ConnStats } from './conn-stats.ts';
+import type { Ring } from '../common/ring.ts';
 
 export interface ScreenModel {
   status: string;
@@ -12,7 +13,7 @@ export interface ScreenModel {
   forwarding: { url: string; addr: string }[];
   openStreams: number;
   stats: ConnStats;
-  recent: RequestLogEntry[];
+  recent: Ring<RequestLogEntry>;
 }
 
 const bold = (s: string) => `\x1b[1m${s}\x1b[0m`;
@@ -45,7 +46,7 @@ export function renderScreen(m: ScreenModel, columns = 100): string {
     '-------------',
     '',
   );
-  for (const r of m.recent.slice(-10).reverse()) {
+  for (const r of m.recent.newest(10)) {
     const time = new Date(r.startedAt).toTimeString().slice(0, 8);
     lines.push(`${time}  ${r.method.padEnd(7)} ${truncate(r.path, columns - 50).padEnd(columns - 50)} ${r.status} ${STATUS_CODES[r.status] ?? ''}`);
   }

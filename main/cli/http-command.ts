@@ -93,7 +93,7 @@ export async function runHttp(argv: string[]): Promise<number> {
   const requests = new Ring<RequestLogEntry>(500);
   const stats = new ConnStats();
   // Building inspector entries costs a little per request: only when someone can see them.
-  if (tty || values.log !== undefined || values['web-addr'] !== 'false') {
+  if (tty || (values.log !== undefined && values.log !== 'false') || values['web-addr'] !== 'false') {
     agent.on('request', (e) => {
       stats.record(e.durationMs);
       requests.push(e);

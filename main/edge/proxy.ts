@@ -36,7 +36,8 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   if (t.policy) {
     ctx = new EdgeRequestContext(req, t, pairsToMap(pairs), clientIp, false);
     try {
-      await t.policy.onRequest(ctx);
+      const pending = t.policy.onRequest(ctx);
+      if (pending) await pending;
     } catch (err) {
       env.log.error('traffic policy failed', { tunnel: t.name, rid, err: err as Error });
       return sendPage(res, 500, 'Gatehouse error', 'The tunnel\'s traffic policy failed on this request; the edge log has the details.');

@@ -45,26 +45,30 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
   const limits = { idleSec: config.idleSessionDurationSec, maxSec: config.maxSessionDurationSec };
   const refreshUserinfo = createUserinfoRefresher(sh, e);
 
-  async function run(ctx: RequestContext): Promise<void> {
+  // Synchronous for the common case, a valid session cookie, so a signed-in request does not
+  // pay for promise hops; only paths that talk to the IdP or build a login return a promise.
+  function run(ctx: RequestContext): Promise<void> | void {
     try {
-      await gate(ctx);
+      const pending = gate(ctx);
+      if (pending) return pending.catch((err: unknown) => failClosed(ctx, err));
     } catch (err) {
-      // Fail closed: a bug or an odd IdP answer must never let the request through.
-      sh.log.error('openid-connect action failed', { host: tunnel.hostname, error: err as Error });
-      if (!ctx.replied) {
-        ctx.reply(renderPage({ status: 500, title: 'Sign-in error', lines: ['Something went wrong. Try again.'] }));
-      }
+      failClosed(ctx, err);
     }
   }
 
-  async function gate(ctx: RequestContext): Promise<void> {
-    stripIdentityHeaders(ctx.headers);
-    if (isReservedPath(ctx.url.pathname)) {
-      ctx.reply(await handleReserved(sh, e, ctx));
-      return;
+  /** Fail closed: a bug or an odd IdP answer must never let the request through. */
+  function failClosed(ctx: RequestContext, err: unknown): void {
+    sh.log.error('openid-connect action failed', { host: tunnel.hostname, error: err as Error });
+    if (!ctx.replied) {
+      ctx.reply(renderPage({ status: 500, title: 'Sign-in error', lines: ['Something went wrong. Try again.'] }));
     }
+  }
+
+  function gate(ctx: RequestContext): Promise<void> | void {
+    stripIdentityHeaders(ctx.headers);
+    if (isReservedPath(ctx.url.pathname)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
     const now = nowSec();
-    let session = openSession(readCookies(ctx.headers, e.sessionCookie), {
+    const session = openSession(readCookies(ctx.headers, e.sessionCookie), {
       sealer: sh.sealer,
       host: tunnel.hostname,
       cookieName: e.sessionCookie,
@@ -73,32 +77,37 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
       now,
     });
     stripOwnCookies(ctx.headers);
-    let changed = false;
+    if (!session) return noSession(ctx, false);
+    if (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) return refreshThenAdmit(ctx, session, now);
+    admit(ctx, session, now, false);
+  }
 
-    if (session && config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) {
-      const r = await refreshUserinfo(session, now);
-      if (r === 'unavailable') {
-        ctx.reply(
-          renderPage({
-            status: 503,
-            title: 'Cannot check your access',
-            lines: ['The sign-in provider did not answer. Try again in a moment.'],
-          }),
-        );
-        return;
-      }
-      session = r === 'ended' ? null : r;
-      changed = true;
-    }
-
-    if (!session) {
-      if (config.allowCorsPreflight && isCorsPreflight(ctx)) return;
-      const reply = await unauthenticatedReply(ctx);
-      if (changed) appendSetCookie((reply.headers ??= {}), deleteCookie(e.sessionCookie, secure));
-      ctx.reply(reply);
+  async function refreshThenAdmit(ctx: RequestContext, session: SessionData, now: number): Promise<void> {
+    const r = await refreshUserinfo(session, now);
+    if (r === 'unavailable') {
+      ctx.reply(
+        renderPage({
+          status: 503,
+          title: 'Cannot check your access',
+          lines: ['The sign-in provider did not answer. Try again in a moment.'],
+        }),
+      );
       return;
     }
+    if (r === 'ended') return noSession(ctx, true);
+    admit(ctx, r, now, true);
+  }
 
+  /** `ended`: a session just ended by the userinfo check, whose cookie must go. */
+  async function noSession(ctx: RequestContext, ended: boolean): Promise<void> {
+    if (config.allowCorsPreflight && isCorsPreflight(ctx)) return;
+    const reply = await unauthenticatedReply(ctx);
+    if (ended) appendSetCookie((reply.headers ??= {}), deleteCookie(e.sessionCookie, secure));
+    ctx.reply(reply);
+  }
+
+  /** `changed`: the session was refreshed and must be saved even if it is not due to roll. */
+  function admit(ctx: RequestContext, session: SessionData, now: number, changed: boolean): void {
     const identity = identityOf(session);
     if (!isAllowed(identity, config.allow)) {
       sh.log.info('access denied', { host: tunnel.hostname, sub: identity.id, email: identity.email });

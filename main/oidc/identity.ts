@@ -14,6 +14,7 @@ const MAX_CLAIM_LEN = 512;
 /** Removes every visitor-supplied copy of the identity headers: any case, `_` for `-`. */
 export function stripIdentityHeaders(headers: HeaderMap): void {
   for (const key of Object.keys(headers)) {
+    if (key[0] !== 'x' && key[0] !== 'X') continue; // every identity header starts with x
     const norm = key.toLowerCase().replace(/_/g, '-');
     if ((IDENTITY_HEADERS as readonly string[]).includes(norm)) delete headers[key];
   }

@@ -38,22 +38,34 @@ export function compilePolicy(policy: ValidatedPolicy, deps: CompileDeps): HttpP
 
   return {
     hasResponseRules: responseRules.length > 0,
-    async onRequest(ctx) {
+    onRequest(ctx) {
       const vars = bindingsFor(ctx);
-      try {
-        for (const { rule, steps } of requestRules) {
-          if (!matches(rule, () => vars.get())) continue;
-          for (const step of steps) {
-            const pending = step.run(ctx, vars);
-            if (pending) await pending;
-            if (ctx.replied) return;
-          }
-        }
-      } catch (e) {
+      const failed = (e: unknown): void => {
         if (!(e instanceof PolicyEvalError)) throw e;
         deps.log?.warn('traffic policy failed; request refused', { tunnel: ctx.tunnel.name, error: e.message });
         if (!ctx.replied) ctx.reply({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Traffic policy error\n' });
-      }
+      };
+      // Synchronous until an action returns a promise; the rest of the rules then run after it.
+      // A signed-in request (session cookie, no IdP call) so never leaves the current tick.
+      const runFrom = (ri: number, si: number): Promise<void> | void => {
+        try {
+          for (; ri < requestRules.length; ri++, si = 0) {
+            const { rule, steps } = requestRules[ri]!;
+            if (si === 0 && !matches(rule, () => vars.get())) continue;
+            for (; si < steps.length; si++) {
+              const pending = steps[si]!.run(ctx, vars);
+              if (pending) {
+                const next = si + 1;
+                return pending.then(() => (ctx.replied ? undefined : runFrom(ri, next))).catch(failed);
+              }
+              if (ctx.replied) return;
+            }
+          }
+        } catch (e) {
+          failed(e);
+        }
+      };
+      return runFrom(0, 0);
     },
 
     onResponse(ctx, res) {

@@ -74,7 +74,8 @@ export interface HttpResponseAction {
 export interface HttpPolicy {
   /** False when the policy has no on_http_response rules: the edge then skips that phase. */
   readonly hasResponseRules: boolean;
-  onRequest(ctx: RequestContext): Promise<void>;
+  /** Runs synchronously as far as it can: a promise only when an action has to wait (an IdP call). */
+  onRequest(ctx: RequestContext): Promise<void> | void;
   onResponse(ctx: RequestContext, res: ResponseContext): void;
   close(): void;
 }

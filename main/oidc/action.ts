@@ -44,6 +44,7 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
   sh.registry.set(key, e);
   const limits = { idleSec: config.idleSessionDurationSec, maxSec: config.maxSessionDurationSec };
   const refreshUserinfo = createUserinfoRefresher(sh, e);
+  const rolled = new WeakMap<SessionData, { at: number; line: string | null }>();
 
   // Synchronous for the common case, a valid session cookie, so a signed-in request does not
   // pay for promise hops; only paths that talk to the IdP or build a login return a promise.
@@ -116,10 +117,21 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     }
     ctx.identity = identity;
     setIdentityHeaders(ctx.headers, identity);
-    if (changed || now - session.last >= rollAfterSec(limits)) {
-      const line = fitSessionCookie(sh, e, { ...session, last: now });
-      if (line) appendSetCookie(ctx.responseHeaders, line);
-    }
+    const line = changed ? fitSessionCookie(sh, e, { ...session, last: now }) : now - session.last >= rollAfterSec(limits) ? rolledCookie(session, now) : null;
+    if (line) appendSetCookie(ctx.responseHeaders, line);
+  }
+
+  /**
+   * The stale session re-sealed with `last: now`. A client that ignores Set-Cookie (a script, a
+   * load tester) sends the same stale cookie on every request: seal it once per second, not per
+   * request. Keyed by the opened session, which the sealer's cache returns for the same token.
+   */
+  function rolledCookie(session: SessionData, now: number): string | null {
+    const hit = rolled.get(session);
+    if (hit && hit.at === now) return hit.line;
+    const line = fitSessionCookie(sh, e, { ...session, last: now });
+    rolled.set(session, { at: now, line });
+    return line;
   }
 
   async function unauthenticatedReply(ctx: RequestContext): Promise<Reply> {

@@ -209,13 +209,24 @@ describe('sessions', { timeout: 60_000 }, () => {
     const old = sessionCookie('app1', { iat: now - config.maxSessionDurationSec - 1, last: now });
     assert.equal((await request(host('app1'), '/', { headers: { cookie: old } })).status, 302);
 
-    const stale = await request(host('app1'), '/', { headers: { cookie: sessionCookie('app1', { last: now - 600 }) } });
+    const staleCookie = sessionCookie('app1', { last: now - 600 });
+    const stale = await request(host('app1'), '/', { headers: { cookie: staleCookie } });
     assert.equal(stale.status, 200);
     const cookies = [stale.headers['set-cookie'] ?? []].flat();
     assert.ok(cookies.includes('app_cookie=1; Path=/'), "the app's own cookie kept");
     const rolled = cookies.find((c) => c.startsWith('__gatehouse_session='));
     assert.ok(rolled, 'rolled session cookie');
     assert.match(rolled, /Max-Age=86\d{3}/);
+    const rolledValue = rolled.slice(0, rolled.indexOf(';'));
+    assert.equal((await request(host('app1'), '/', { headers: { cookie: rolledValue } })).status, 200, 'the rolled cookie opens');
+    // A client that keeps sending the stale cookie keeps being told the new one; within the
+    // same second it is the same sealed value (sealed once, not per request).
+    for (let i = 0; i < 3; i++) {
+      const again = await request(host('app1'), '/', { headers: { cookie: staleCookie } });
+      const line = [again.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('__gatehouse_session='));
+      assert.ok(line, 'still rolled');
+      if (nowSec() === now) assert.equal(line, rolled);
+    }
     const fresh = await request(host('app1'), '/', { headers: { cookie: sessionCookie('app1') } });
     assert.ok(![fresh.headers['set-cookie'] ?? []].flat().some((c) => c.startsWith('__gatehouse_session=')), 'no write per request');
   });

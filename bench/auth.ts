@@ -13,8 +13,11 @@ export interface AuthSetup {
   gatehouse: Gatehouse;
   /** The edge port visitors send to (127.0.0.1). */
   port: number;
-  /** `Cookie` header value carrying a valid session for the tunnel host. */
-  cookie: string;
+  /**
+   * The `Cookie` header a browser would send now: the session cookie as last set. Gatehouse rolls
+   * a session cookie once a minute; a browser stores the new one, wrk would keep the stale one.
+   */
+  currentCookie(): Promise<string>;
   /** Proves the cookie still opens the tunnel (200 from the app) and that no cookie does not. */
   check(): Promise<void>;
   stop(): Promise<void>;
@@ -79,7 +82,7 @@ async function startAuthQuietly(upstreamPort: number, edgePort: number, cpuProfD
       cpuProfDir,
     });
     const g = gatehouse;
-    const cookie = await loginForCookie({ startUrl: `${g.publicUrl}/`, email: USER.email, password: USER.password, idpCa: tls.caPem });
+    let cookie = await loginForCookie({ startUrl: `${g.publicUrl}/`, email: USER.email, password: USER.password, idpCa: tls.caPem });
     if (!idp.logins.includes(USER.email)) throw new Error('the IdP saw no form login');
     const check = async () => {
       const withCookie = await request({ port: edgePort, path: '/', host: g.host, headers: { cookie, accept: 'text/html' } });
@@ -89,7 +92,18 @@ async function startAuthQuietly(upstreamPort: number, edgePort: number, cpuProfD
       if (without.status === 200) throw new Error('the tunnel answered 200 without a session: policy not enforced');
     };
     await check();
-    return { gatehouse: g, port: edgePort, cookie, check, stop };
+    const currentCookie = async () => {
+      const r = await request({ port: edgePort, path: '/', host: g.host, headers: { cookie, accept: 'text/html' } });
+      // Like a browser's jar: each Set-Cookie replaces the cookie of that name.
+      const jar = new Map(cookie.split('; ').map((c) => [c.slice(0, c.indexOf('=')), c] as const));
+      for (const line of [r.headers['set-cookie'] ?? []].flat()) {
+        const pair = line.slice(0, line.indexOf(';'));
+        jar.set(pair.slice(0, pair.indexOf('=')), pair);
+      }
+      cookie = [...jar.values()].join('; ');
+      return cookie;
+    };
+    return { gatehouse: g, port: edgePort, currentCookie, check, stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

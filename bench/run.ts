@@ -199,7 +199,7 @@ async function measureSmall(wrk: string | null, t: Target, pid: number | undefin
 }
 
 async function measureAuth(wrk: string | null, auth: AuthSetup, results: Results): Promise<void> {
-  const t: Target = { port: auth.port, host: auth.gatehouse.host, path: '/', headers: { cookie: auth.cookie } };
+  const t: Target = { port: auth.port, host: auth.gatehouse.host, path: '/', headers: { cookie: await auth.currentCookie() } };
   const { value, cpuSec } = await measureSmall(wrk, t, auth.gatehouse.pid, 'small GET with an SSO session', results.notes);
   results.smallAuth = value;
   results.cpu.authUsPerReq = (cpuSec! * 1e6) / value.requests;

@@ -4,7 +4,7 @@ import type { HeaderMap, Identity, Reply, RequestContext, TunnelRef } from '../p
 
 export class EdgeRequestContext implements RequestContext {
   readonly method: string;
-  readonly url: URL;
+  readonly target: string;
   readonly headers: HeaderMap;
   readonly clientIp: string;
   readonly isUpgrade: boolean;
@@ -12,14 +12,20 @@ export class EdgeRequestContext implements RequestContext {
   readonly responseHeaders: HeaderMap = {};
   identity?: Identity;
   replyValue: Reply | null = null;
+  private parsedUrl: URL | null = null;
 
   constructor(req: IncomingMessage, tunnel: TunnelRef, headers: HeaderMap, clientIp: string, isUpgrade: boolean) {
     this.method = req.method ?? 'GET';
-    this.url = new URL(req.url ?? '/', tunnel.publicUrl);
+    this.target = req.url ?? '/';
     this.headers = headers;
     this.clientIp = clientIp;
     this.isUpgrade = isUpgrade;
     this.tunnel = tunnel;
+  }
+
+  /** Parsed on first use: a signed-in request to an ordinary path never needs it. */
+  get url(): URL {
+    return (this.parsedUrl ??= new URL(this.target, this.tunnel.publicUrl));
   }
 
   get replied(): boolean {

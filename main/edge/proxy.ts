@@ -8,7 +8,7 @@ import type { Tunnel, TunnelRegistry } from './registry.ts';
 import { EdgeRequestContext, clientIpOf } from './context.ts';
 import { addForwarded, mapToPairs, pairsToMap, requestPairs, responseFlat } from './headers.ts';
 import { htmlPage, pageHeaders } from '../common/html.ts';
-import { isReservedPath } from '../oidc/paths.ts';
+import { isReservedPath, mayBeReserved } from '../oidc/paths.ts';
 import { forward } from '../common/forward.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';
@@ -156,7 +156,7 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
 
 /** Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did. */
 function reserved(url: string | undefined): boolean {
-  if (!url || !(url.includes('%') || /gatehouse/i.test(url))) return false;
+  if (!url || !mayBeReserved(url)) return false;
   const q = url.indexOf('?');
   return isReservedPath(q < 0 ? url : url.slice(0, q));
 }

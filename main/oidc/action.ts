@@ -18,7 +18,7 @@ import { startLogin } from './login.ts';
 import { renderPage, unauthenticated } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
 import { fitSessionCookie, handleReserved } from './reserved.ts';
-import { isReservedPath } from './paths.ts';
+import { isReservedPath, mayBeReserved } from './paths.ts';
 import { identityOf, nowSec, openSession, rollAfterSec, type SessionData } from './session.ts';
 import { createUserinfoRefresher } from './userinfo.ts';
 
@@ -67,7 +67,7 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
 
   function gate(ctx: RequestContext): Promise<void> | void {
     stripIdentityHeaders(ctx.headers);
-    if (isReservedPath(ctx.url.pathname)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
+    if (mayBeReserved(ctx.target) && isReservedPath(ctx.url.pathname)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
     const now = nowSec();
     const session = openSession(readCookies(ctx.headers, e.sessionCookie), {
       sealer: sh.sealer,

@@ -8,6 +8,14 @@ export const SIGNED_OUT_PATH = '/oauth2/signed-out';
 /** Reserved on every tunnel host; never forwarded to the app. */
 export const RESERVED_PREFIX = '/.gatehouse/';
 
+/**
+ * Cheap test on a raw request target: false means it cannot be, or decode to, a reserved path.
+ * (Node's HTTP parser refuses tabs and newlines in a target, which URL parsing would drop.)
+ */
+export function mayBeReserved(target: string): boolean {
+  return target.includes('%') || target.includes('\\') || /gatehouse/i.test(target);
+}
+
 /** True for anything that is, or decodes to, a path under /.gatehouse/ (any case). */
 export function isReservedPath(pathname: string): boolean {
   if (pathname.startsWith(RESERVED_PREFIX)) return true;

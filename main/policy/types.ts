@@ -33,6 +33,8 @@ export interface Reply {
 /** One visitor request while the policy runs over it. */
 export interface RequestContext {
   readonly method: string;
+  /** Path and query exactly as the visitor sent them. */
+  readonly target: string;
   /** The URL the visitor used, with the edge's public scheme and the tunnel's host. */
   readonly url: URL;
   /** Headers that will be forwarded to the app; actions add, remove and rewrite them. Lower-case keys. */

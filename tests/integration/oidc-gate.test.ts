@@ -271,6 +271,7 @@ function fakeContext(tunnel: TunnelRef, cookie: string) {
   let replied = false;
   const ctx = {
     method: 'GET',
+    target: '/x',
     url: new URL('/x', tunnel.publicUrl),
     headers: { cookie, host: tunnel.hostname } as Record<string, string>,
     clientIp: '127.0.0.1',

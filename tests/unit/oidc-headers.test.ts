@@ -6,6 +6,7 @@ import { emailDomain, isAllowed } from '../../main/oidc/access.ts';
 import { isOwnCookieName, readCookies, stripOwnCookies } from '../../main/oidc/cookies.ts';
 import { headerValue, identityFromClaims, setIdentityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
 import { isReservedPath } from '../../main/oidc/reserved.ts';
+import { mayBeReserved } from '../../main/oidc/paths.ts';
 import type { HeaderMap, Identity } from '../../main/policy/types.ts';
 
 test('every visitor-supplied identity header is stripped: any case, `_` for `-`', () => {
@@ -87,4 +88,13 @@ test('allow-lists: verified email, exact domain after the last @, groups', () =>
 test('reserved paths are recognised in any spelling', () => {
   for (const p of ['/.gatehouse/login', '/.GATEHOUSE/x', '/%2Egatehouse/login', '/%2egatehouse%2flogin']) assert.ok(isReservedPath(p), p);
   for (const p of ['/', '/gatehouse/login', '/.gatehouse', '/x/.gatehouse/login']) assert.ok(!isReservedPath(p), p);
+});
+
+test('the cheap pre-check never rules out a target that parses to a reserved path', () => {
+  const targets = ['/.gatehouse/login', '/.GATEHOUSE/x?y', '/%2Egatehouse/login', '/.%67atehouse/x', '/a/../.gatehouse/login', '/x/..\\.gatehouse\\login', '/./.gatehouse/x'];
+  for (const t of targets) {
+    assert.ok(isReservedPath(new URL(t, 'http://a.localhost').pathname), `${t} is reserved once parsed`);
+    assert.ok(mayBeReserved(t), t);
+  }
+  for (const t of ['/', '/api/items?id=1', '/static/app.js']) assert.ok(!mayBeReserved(t), t);
 });

@@ -18,6 +18,7 @@ export function makeCtx(req: TestRequest = {}): TestContext {
   let replied = false;
   const ctx: TestContext = {
     method: req.method ?? 'GET',
+    target: url.pathname + url.search,
     url,
     headers: { host: url.host, ...req.headers },
     clientIp: req.clientIp ?? '127.0.0.1',

@@ -32,6 +32,12 @@ export function readCookies(headers: HeaderMap, name: string): string[] {
 export function stripOwnCookies(headers: HeaderMap): void {
   const lines = headerValues(headers['cookie']);
   if (lines.length === 0) return;
+  // The common case: the browser sends only our session cookie.
+  const only = lines.length === 1 && !lines[0]!.includes(';') ? lines[0]! : null;
+  if (only !== null && isOwnCookieName(only.slice(0, Math.max(0, only.indexOf('='))).trim())) {
+    delete headers['cookie'];
+    return;
+  }
   const kept: string[] = [];
   for (const line of lines) {
     for (const part of line.split(';')) {

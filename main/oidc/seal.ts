@@ -41,9 +41,9 @@ export function createSealer(key: Buffer): Sealer {
   };
   const aad = (purpose: SealPurpose, binding: string) => Buffer.from(`${purpose}\0${binding}`, 'utf8');
   // Session cookies come back on every request: keep what recent ones decrypted to. The key is
-  // the exact token and binding, and GCM authenticated it, so a hit is as good as a decryption.
-  // Only successful opens are kept, so forged tokens cannot fill it.
-  const sessions = new Map<string, unknown>();
+  // the exact token, the hit must have the same binding, and GCM authenticated both, so a hit
+  // is as good as a decryption. Only successful opens are kept, so forged tokens cannot fill it.
+  const sessions = new Map<string, { binding: string; value: unknown }>();
 
   return {
     seal(purpose, binding, value) {
@@ -55,10 +55,10 @@ export function createSealer(key: Buffer): Sealer {
     },
     open(purpose, binding, token) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LEN) return null;
-      const cacheKey = purpose === 'session' ? `${binding}\0${token}` : null;
+      const cacheKey = purpose === 'session' ? token : null;
       if (cacheKey !== null) {
         const hit = sessions.get(cacheKey);
-        if (hit !== undefined) return hit;
+        if (hit !== undefined && hit.binding === binding) return hit.value;
       }
       if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
       const raw = Buffer.from(token, 'base64url');
@@ -73,7 +73,7 @@ export function createSealer(key: Buffer): Sealer {
         const value = deepFreeze(JSON.parse(plain.toString('utf8')) as unknown);
         if (cacheKey !== null) {
           if (sessions.size >= SESSION_CACHE) sessions.delete(sessions.keys().next().value!);
-          sessions.set(cacheKey, value);
+          sessions.set(cacheKey, { binding, value });
         }
         return value;
       } catch {

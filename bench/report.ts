@@ -23,6 +23,8 @@ export interface Results {
   rss?: RssResult;
   /** CPU time of the proxy process itself (Gatehouse; nginx master + worker). */
   cpu: { smallUsPerReq: PerVia<number>; authUsPerReq?: number; downloadMs: PerVia<number>; uploadMs: PerVia<number> };
+  /** Every round's figure, per workload and target (the table shows medians). */
+  rounds: Record<string, number[]>;
   /** Why a column or workload is missing, and anything that went wrong. */
   notes: string[];
 }

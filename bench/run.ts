@@ -2,8 +2,9 @@
 // and through nginx proxy_pass, on loopback, in one run. Prints a table and the issue's targets,
 // writes bench/results/<timestamp>.json. Every child process is stopped at the end, also on failure.
 //
-//   npm run bench [-- --seconds N] [--only rss,small,auth,transfer] [--profile]
-//     --seconds N   length of each small-GET measurement (default 10)
+//   npm run bench [-- --seconds N] [--rounds N] [--only rss,small,auth,transfer] [--profile]
+//     --seconds N   small-GET measurement per target, split over the rounds (default 12)
+//     --rounds N    interleaved rounds per workload; each target reports its median (default 3)
 //     --only LIST   run only these workloads (e.g. to profile one of them)
 //     --profile     run the Gatehouse processes under `node --cpu-prof` and print their top frames
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -13,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startGatehouse, type Gatehouse } from './gatehouse.ts';
 import { request } from './http-client.ts';
-import { runLoad, type LoadOptions, type Target } from './load.ts';
+import { runLoad, type LoadOptions, type LoadResult, type Target } from './load.ts';
+import { combineLoads, combineTransfers } from './rounds.ts';
 import { withCpu } from './cpu.ts';
 import { startNginx, type Nginx } from './nginx.ts';
 import { freePort, killAllSync, onCleanup, stopAll } from './procs.ts';
@@ -21,23 +23,27 @@ import { renderSummary, summarise } from './profile-top.ts';
 import { renderReport, targets, type Results, type RssResult, type Via } from './report.ts';
 import { holdStreams, readMem } from './rss.ts';
 import { findTools } from './tools.ts';
-import { download, makeUploadFile, upload } from './transfer.ts';
+import { download, makeUploadFile, upload, type TransferResult } from './transfer.ts';
 import { startUpstream, type Upstream } from './upstream-proc.ts';
 import type { AuthSetup } from './auth.ts';
 
 const { values: flags } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '12' },
+    rounds: { type: 'string', default: '3' },
     only: { type: 'string', default: 'rss,small,auth,transfer' },
     profile: { type: 'boolean', default: false },
   },
 });
 const WORKLOADS = ['rss', 'small', 'auth', 'transfer'];
-const WARM_BYTES = 64 * 1024 * 1024;
+const WARM_BYTES = 256 * 1024 * 1024;
 const only = new Set(flags.only.split(','));
 for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
 if (!(Number(flags.seconds) > 0)) throw new Error('--seconds must be a positive number');
+if (!(Number.isInteger(Number(flags.rounds)) && Number(flags.rounds) >= 1)) throw new Error('--rounds must be a positive integer');
 const SECONDS = Number(flags.seconds);
+const ROUNDS = Number(flags.rounds);
+const ROUND_SECONDS = Math.max(1, Math.round(SECONDS / ROUNDS));
 const WARMUP_SECONDS = 2;
 const CONNECTIONS = 64;
 const BODY_BYTES = 256 * 1024 * 1024;
@@ -60,7 +66,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const)
 
 async function main(): Promise<number> {
   const started = Date.now();
-  const results: Results = { small: {}, download: {}, upload: {}, cpu: { smallUsPerReq: {}, downloadMs: {}, uploadMs: {} }, notes: [] };
+  const results: Results = { small: {}, download: {}, upload: {}, cpu: { smallUsPerReq: {}, downloadMs: {}, uploadMs: {} }, rounds: {}, notes: [] };
   const [load1] = os.loadavg();
   if (load1! > os.cpus().length)
     results.notes.push(`machine busy at start (load average ${load1!.toFixed(1)} on ${os.cpus().length} CPUs): wall-clock figures are noisy; the CPU rows less so`);
@@ -111,38 +117,77 @@ async function main(): Promise<number> {
     // CPU is charged to the proxy process (nginx: master + worker); direct has none.
     const proxyPid: Partial<Record<Via, number>> = { gatehouse: gatehouse.pid, ...(nginx ? { nginx: nginx.child.pid } : {}) };
     if (only.has('rss')) results.rss = await measureRss(wrk, gatehouse.pid, via.gatehouse!, upstream);
-    // The SSO run comes right after the plain Gatehouse run, so the two see the same machine.
-    const smallRuns: [string, () => Promise<void>][] = [];
+    // Small GETs: each target warms up once, then every round runs every target in turn (the SSO
+    // tunnel right after the plain one), so machine drift hits them alike (see rounds.ts).
+    const smallTargets: { key: string; what: string; t: Target; pid?: number; via?: Via }[] = [];
     for (const [name, t] of only.has('small') ? vias : []) {
-      smallRuns.push([`small GET via ${name}`, async () => {
-        const { value, cpuSec } = await measureSmall(wrk, t, proxyPid[name], `small GET via ${name}`, results.notes);
-        results.small[name] = value;
-        if (cpuSec !== undefined) results.cpu.smallUsPerReq[name] = (cpuSec * 1e6) / value.requests;
-      }]);
-      if (name === 'gatehouse' && auth) smallRuns.push(['small GET via gatehouse with an SSO session', () => measureAuth(wrk, auth!, results)]);
+      smallTargets.push({ key: name, what: `small GET via ${name}`, t, pid: proxyPid[name], via: name });
+      if (name === 'gatehouse' && auth) smallTargets.push({ key: 'auth', what: 'small GET via gatehouse with an SSO session', t: await authTarget(auth), pid: auth.gatehouse.pid });
     }
-    if (auth && !only.has('small')) smallRuns.push(['small GET via gatehouse with an SSO session', () => measureAuth(wrk, auth!, results)]);
-    for (const [what, run] of smallRuns) {
-      log(`${what}: ${WARMUP_SECONDS}s warm-up, ${SECONDS}s at ${CONNECTIONS} connections`);
-      await run();
+    if (auth && !only.has('small')) smallTargets.push({ key: 'auth', what: 'small GET via gatehouse with an SSO session', t: await authTarget(auth), pid: auth.gatehouse.pid });
+    if (smallTargets.length) {
+      log(`small GET at ${CONNECTIONS} connections: ${WARMUP_SECONDS}s warm-up each, then ${ROUNDS} rounds of ${ROUND_SECONDS}s through ${smallTargets.map((x) => x.key).join(', ')}`);
+      const load: LoadOptions = { connections: CONNECTIONS, seconds: ROUND_SECONDS, threads: 2 };
+      for (const x of smallTargets) await runLoad(wrk, x.t, { ...load, seconds: WARMUP_SECONDS });
+      const runs = new Map<string, { loads: LoadResult[]; cpuSec: number }>(smallTargets.map((x) => [x.key, { loads: [], cpuSec: 0 }]));
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const x of smallTargets) {
+          const r = await withCpu(x.pid, () => runLoad(wrk, x.t, load));
+          runs.get(x.key)!.loads.push(r.value);
+          runs.get(x.key)!.cpuSec += r.cpuSec ?? 0;
+        }
+      }
+      for (const x of smallTargets) {
+        const { loads, cpuSec } = runs.get(x.key)!;
+        const value = combineLoads(loads);
+        if (value.errors > 0) results.notes.push(`${x.what}: ${value.errors} of ${value.requests} failed (${value.errorDetail})`);
+        results.rounds[`small ${x.key} req/s`] = loads.map((l) => Math.round(l.reqPerSec));
+        const usPerReq = x.pid === undefined ? undefined : (cpuSec * 1e6) / value.requests;
+        if (x.key === 'auth') {
+          results.smallAuth = value;
+          results.cpu.authUsPerReq = usPerReq;
+        } else {
+          results.small[x.via!] = value;
+          if (usPerReq !== undefined) results.cpu.smallUsPerReq[x.via!] = usPerReq;
+        }
+      }
+      // wrk counts a 302 to the IdP as a success: prove the session held for the whole run.
+      await auth?.check();
     }
     if (only.has('transfer')) {
       const file = join(tmp, 'upload.bin');
       await makeUploadFile(file, BODY_BYTES);
       const warmFile = join(tmp, 'warm.bin');
       await makeUploadFile(warmFile, WARM_BYTES);
-      for (const [name, t] of vias) {
-        // Every proxy gets the same warm-up (a JIT-compiled Node runs its bulk path about 3x
-        // cheaper than a cold one): steady-state throughput is what the ratio is about.
-        log(`64 MiB warm-up, then 256 MiB download and upload via ${name}`);
+      // Every proxy gets the same warm-up (a JIT-compiled Node runs its bulk path about 3x
+      // cheaper than a cold one): steady-state throughput is what the ratio is about.
+      log(`256 MiB download and upload: a 256 MiB warm-up each way, then ${ROUNDS} rounds through ${vias.map(([n]) => n).join(', ')}`);
+      for (const [, t] of vias) {
         await download(tools.curl!, t, WARM_BYTES);
         await upload(tools.curl!, t, warmFile, WARM_BYTES);
-        const down = await withCpu(proxyPid[name], () => download(tools.curl!, t, BODY_BYTES));
-        const up = await withCpu(proxyPid[name], () => upload(tools.curl!, t, file, BODY_BYTES));
-        results.download[name] = down.value;
-        results.upload[name] = up.value;
-        if (down.cpuSec !== undefined) results.cpu.downloadMs[name] = down.cpuSec * 1000;
-        if (up.cpuSec !== undefined) results.cpu.uploadMs[name] = up.cpuSec * 1000;
+      }
+      const downs = new Map<Via, TransferResult[]>();
+      const ups = new Map<Via, TransferResult[]>();
+      const cpu = new Map<Via, { down: number; up: number }>();
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [name, t] of vias) {
+          const down = await withCpu(proxyPid[name], () => download(tools.curl!, t, BODY_BYTES));
+          const up = await withCpu(proxyPid[name], () => upload(tools.curl!, t, file, BODY_BYTES));
+          downs.set(name, [...(downs.get(name) ?? []), down.value]);
+          ups.set(name, [...(ups.get(name) ?? []), up.value]);
+          const c = cpu.get(name) ?? { down: 0, up: 0 };
+          cpu.set(name, { down: c.down + (down.cpuSec ?? 0), up: c.up + (up.cpuSec ?? 0) });
+        }
+      }
+      for (const [name] of vias) {
+        results.download[name] = combineTransfers(downs.get(name)!);
+        results.upload[name] = combineTransfers(ups.get(name)!);
+        results.rounds[`download ${name} MB/s`] = downs.get(name)!.map((d) => Math.round(d.mbPerSec));
+        results.rounds[`upload ${name} MB/s`] = ups.get(name)!.map((d) => Math.round(d.mbPerSec));
+        if (proxyPid[name] !== undefined) {
+          results.cpu.downloadMs[name] = (cpu.get(name)!.down * 1000) / ROUNDS;
+          results.cpu.uploadMs[name] = (cpu.get(name)!.up * 1000) / ROUNDS;
+        }
       }
     }
     if (results.rss) results.rss.peakKiB = (await readMem(gatehouse.pid)).hwmKiB;
@@ -161,7 +206,7 @@ async function main(): Promise<number> {
     durationSec: (Date.now() - started) / 1000,
     machine: { loadAvgAtEnd: os.loadavg(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, totalMemMiB: Math.round(os.totalmem() / 2 ** 20) },
     tools: { ...tools.versions, load: results.small.gatehouse?.tool },
-    config: { only: [...only], connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP_SECONDS, bodyBytes: BODY_BYTES, openStreams: OPEN_STREAMS, profile: flags.profile },
+    config: { only: [...only], connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, roundSeconds: ROUND_SECONDS, warmupSeconds: WARMUP_SECONDS, bodyBytes: BODY_BYTES, openStreams: OPEN_STREAMS, profile: flags.profile },
     results,
     targets: targets(results),
     profiles,
@@ -190,21 +235,9 @@ async function measureRss(wrk: string | null, pid: number, t: Target, upstream: 
   }
 }
 
-async function measureSmall(wrk: string | null, t: Target, pid: number | undefined, what: string, notes: string[]) {
-  const load: LoadOptions = { connections: CONNECTIONS, seconds: SECONDS, threads: 2 };
-  await runLoad(wrk, t, { ...load, seconds: WARMUP_SECONDS });
-  const r = await withCpu(pid, () => runLoad(wrk, t, load));
-  if (r.value.errors > 0) notes.push(`${what}: ${r.value.errors} of ${r.value.requests} failed (${r.value.errorDetail})`);
-  return r;
-}
-
-async function measureAuth(wrk: string | null, auth: AuthSetup, results: Results): Promise<void> {
-  const t: Target = { port: auth.port, host: auth.gatehouse.host, path: '/', headers: { cookie: await auth.currentCookie() } };
-  const { value, cpuSec } = await measureSmall(wrk, t, auth.gatehouse.pid, 'small GET with an SSO session', results.notes);
-  results.smallAuth = value;
-  results.cpu.authUsPerReq = (cpuSec! * 1e6) / value.requests;
-  // wrk counts a 302 to the IdP as a success: prove the session held for the whole run.
-  await auth.check();
+/** The SSO tunnel with the session cookie a browser would hold now. */
+async function authTarget(auth: AuthSetup): Promise<Target> {
+  return { port: auth.port, host: auth.gatehouse.host, path: '/', headers: { cookie: await auth.currentCookie() } };
 }
 
 async function summariseProfiles(dir: string) {

@@ -1,0 +1,33 @@
+// Interleaved rounds. This machine is a shared VM whose speed drifts by tens of percent within a
+// minute; measuring A for 10 s and then B for 10 s puts that drift into the ratio. Instead every
+// target runs in each round, in turn, and each reports its median round: a slow stretch then
+// hits every target alike, and one bad round moves no median.
+import type { LoadResult } from './load.ts';
+import type { TransferResult } from './transfer.ts';
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Median req/s, p50 and p99 over the rounds; request and error counts summed. */
+export function combineLoads(rounds: LoadResult[]): LoadResult {
+  const errors = rounds.reduce((n, r) => n + r.errors, 0);
+  const details = rounds.map((r) => r.errorDetail).filter(Boolean);
+  return {
+    tool: rounds[0]!.tool,
+    reqPerSec: median(rounds.map((r) => r.reqPerSec)),
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    requests: rounds.reduce((n, r) => n + r.requests, 0),
+    errors,
+    ...(details.length ? { errorDetail: details.join('; ') } : {}),
+  };
+}
+
+/** The median round by throughput. */
+export function combineTransfers(rounds: TransferResult[]): TransferResult {
+  const m = median(rounds.map((r) => r.mbPerSec));
+  return { ...rounds[0]!, mbPerSec: m, seconds: rounds[0]!.bytes / m / 1e6 };
+}

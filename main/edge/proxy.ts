@@ -32,7 +32,11 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   const rid = randomUUID();
   if (env.accessLog) logAccess(env.log, t, req, res, rid, clientIp);
   let pairs = requestPairs(req.rawHeaders, req.headers.connection, false);
+  // What the response phase needs: the whole context only when the policy has response rules,
+  // else just the headers the request phase added (a rolled session cookie), so the rest of
+  // the context is garbage before the app answers.
   let ctx: EdgeRequestContext | null = null;
+  let addToResponse: [string, string][] = [];
   if (t.policy) {
     ctx = new EdgeRequestContext(req, t, pairsToMap(pairs), clientIp, false);
     try {
@@ -44,6 +48,10 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     }
     if (ctx.replyValue) return writeReply(res, ctx.replyValue);
     pairs = mapToPairs(ctx.headers);
+    if (!t.policy.hasResponseRules) {
+      addToResponse = mapToPairs(ctx.responseHeaders);
+      ctx = null;
+    }
   }
   if (reserved(req.url)) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
   const first = env.registry.pick(t);
@@ -80,16 +88,15 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
       }
       const flat = responseFlat(h.headers);
       let status = h.status;
-      if (ctx && t.policy!.hasResponseRules) {
+      if (ctx) {
         const rc: ResponseContext = { status, headers: pairsToMap(h.headers) };
         Object.assign(rc.headers, mergeSetCookie(rc.headers, ctx.responseHeaders));
         t.policy!.onResponse(ctx, rc);
         status = rc.status;
         flat.length = 0;
         flat.push(...responseFlat(mapToPairs(rc.headers)));
-      } else if (ctx) {
-        // Only what the request phase added (a rolled session cookie) joins the app's headers.
-        for (const [k, v] of mapToPairs(ctx.responseHeaders)) flat.push(k, v);
+      } else {
+        for (const [k, v] of addToResponse) flat.push(k, v);
       }
       res.writeHead(status, flat);
       forward(s, res);

@@ -33,6 +33,9 @@ export interface AgentOptions {
   log?: Logger;
 }
 
+/** Where and how an agent reaches its edge. */
+export type EdgeTarget = Pick<AgentOptions, 'edgeUrl' | 'authtoken' | 'ca' | 'socketPath'>;
+
 export interface AgentEvents {
   state: [AgentStateEvent];
   request: [RequestLogEntry];

@@ -6,6 +6,7 @@ import { startEdge, type Edge } from '../edge/edge.ts';
 import type { Sso } from '../edge/sso.ts';
 import { CALLBACK_PATH, SIGNED_OUT_PATH } from '../oidc/paths.ts';
 import type { Logger } from '../common/log.ts';
+import type { EdgeTarget } from '../agent/agent.ts';
 
 export interface EmbeddedEdgeOptions {
   host: string;
@@ -20,7 +21,7 @@ export interface EmbeddedEdgeOptions {
 export interface EmbeddedEdge {
   edge: Edge;
   /** How the agent of this process reaches this edge: its URL, the one token it accepts, and a private local socket. */
-  agentTarget: { edgeUrl: string; authtoken: string; socketPath: string | undefined };
+  agentTarget: EdgeTarget;
   /** Register this once in the IdP: one redirect URI serves every tunnel. */
   redirectUri: string;
   postLogoutRedirectUri: string;

@@ -16,7 +16,7 @@ import type {
   TunnelInput,
   TunnelView,
 } from '../../preload/contract.ts';
-import { Agent } from '../agent/agent.ts';
+import { Agent, type EdgeTarget } from '../agent/agent.ts';
 import { parseLocalAddr } from '../agent/local-addr.ts';
 import { agentUrlFor } from '../agent/edge-url.ts';
 import { createSettingsStore, SettingsValidationError, type SettingsStore } from '../config/settings-store.ts';
@@ -93,7 +93,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     agent = null;
     embedded = null;
     for (const e of table.all()) if (e.status !== 'stopped') table.set(e, { status: 'stopped', publicUrl: undefined });
-    let target: { edgeUrl: string; authtoken?: string; socketPath?: string };
+    let target: EdgeTarget;
     try {
       if (settings.edge.mode === 'embedded') {
         const { host, port } = parseHostPort(opts.edgeAddr ?? settings.edge.addr, '127.0.0.1');

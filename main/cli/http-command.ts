@@ -2,7 +2,7 @@
 // agent API on the web address, and ngrok's status screen or log lines.
 import { durationFlag, parseFlags, UsageError } from './flags.ts';
 import { agentUrlFor } from '../agent/edge-url.ts';
-import { Agent } from '../agent/agent.ts';
+import { Agent, type EdgeTarget } from '../agent/agent.ts';
 import { parseLocalAddr } from '../agent/local-addr.ts';
 import type { RequestLogEntry, TunnelInfo } from '../agent/types.ts';
 import { createLogger, type LogFormat, type LogLevel, type Logger } from '../common/log.ts';
@@ -74,7 +74,7 @@ export async function runHttp(argv: string[]): Promise<number> {
 
   // Remote edge, or one in this process.
   let embedded: EmbeddedEdge | null = null;
-  let target: { edgeUrl: string; authtoken?: string; ca?: Buffer; socketPath?: string };
+  let target: EdgeTarget;
   if (values.edge) {
     target = await remoteEdge(values.edge, values.authtoken, values['edge-ca']);
   } else {
@@ -194,7 +194,7 @@ async function keychainAuthtoken(): Promise<string | undefined> {
   return (await createKeychainStore().get(SecretAccounts.authtoken).catch(() => null)) ?? undefined;
 }
 
-async function remoteEdge(edge: string, token: string | undefined, caFile: string | undefined) {
+async function remoteEdge(edge: string, token: string | undefined, caFile: string | undefined): Promise<EdgeTarget> {
   let edgeUrl: string;
   try {
     edgeUrl = agentUrlFor(edge);

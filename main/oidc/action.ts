@@ -1,6 +1,6 @@
 // The openid-connect action at the edge: reserved paths, the session check, the redirect or 401
 // for visitors without a session, allow-lists, identity headers, and the rolling session cookie.
-import type { HttpRequestAction, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../policy/types.ts';
+import type { HttpRequestAction, Identity, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../policy/types.ts';
 import { isAllowed } from './access.ts';
 import {
   type ActionEntry,
@@ -13,7 +13,7 @@ import {
 } from './context.ts';
 import { appendSetCookie, deleteCookie, readCookies, stripOwnCookies } from './cookies.ts';
 import { createDiscovery } from './discovery.ts';
-import { setIdentityHeaders, stripIdentityHeaders } from './identity.ts';
+import { identityHeaders, stripIdentityHeaders } from './identity.ts';
 import { startLogin } from './login.ts';
 import { renderPage, unauthenticated } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
@@ -45,6 +45,9 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
   const limits = { idleSec: config.idleSessionDurationSec, maxSec: config.maxSessionDurationSec };
   const refreshUserinfo = createUserinfoRefresher(sh, e);
   const rolled = new WeakMap<SessionData, { at: number; line: string | null }>();
+  // The identity and its headers, per opened session: the sealer's cache returns the same
+  // (frozen) session for the same cookie, so a returning visitor's are built once.
+  const identities = new WeakMap<SessionData, { identity: Identity; headers: Record<string, string> }>();
 
   // Synchronous for the common case, a valid session cookie, so a signed-in request does not
   // pay for promise hops; only paths that talk to the IdP or build a login return a promise.
@@ -109,14 +112,21 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
 
   /** `changed`: the session was refreshed and must be saved even if it is not due to roll. */
   function admit(ctx: RequestContext, session: SessionData, now: number, changed: boolean): void {
-    const identity = identityOf(session);
+    let known = identities.get(session);
+    if (!known) {
+      const id = Object.freeze(identityOf(session));
+      known = { identity: id, headers: identityHeaders(id) };
+      identities.set(session, known);
+    }
+    const { identity } = known;
     if (!isAllowed(identity, config.allow)) {
       sh.log.info('access denied', { host: tunnel.hostname, sub: identity.id, email: identity.email });
       ctx.reply(denied(identity.email ?? identity.preferredUsername ?? identity.id, changed ? session : null));
       return;
     }
     ctx.identity = identity;
-    setIdentityHeaders(ctx.headers, identity);
+    // gate() stripped any visitor copies before this action looked at the request.
+    Object.assign(ctx.headers, known.headers);
     const line = changed ? fitSessionCookie(sh, e, { ...session, last: now }) : now - session.last >= rollAfterSec(limits) ? rolledCookie(session, now) : null;
     if (line) appendSetCookie(ctx.responseHeaders, line);
   }

@@ -23,10 +23,16 @@ export function stripIdentityHeaders(headers: HeaderMap): void {
 /** Sets the identity headers (after stripping) on the headers the app will receive. */
 export function setIdentityHeaders(headers: HeaderMap, id: Identity): void {
   stripIdentityHeaders(headers);
-  headers['x-forwarded-user'] = headerValue(id.id);
-  if (id.email) headers['x-forwarded-email'] = headerValue(id.email);
-  if (id.preferredUsername) headers['x-forwarded-preferred-username'] = headerValue(id.preferredUsername);
-  if (id.groups.length > 0) headers['x-forwarded-groups'] = headerValue(id.groups.join(','));
+  Object.assign(headers, identityHeaders(id));
+}
+
+/** The identity headers' values for one identity (header-safe). */
+export function identityHeaders(id: Identity): Record<string, string> {
+  const h: Record<string, string> = { 'x-forwarded-user': headerValue(id.id) };
+  if (id.email) h['x-forwarded-email'] = headerValue(id.email);
+  if (id.preferredUsername) h['x-forwarded-preferred-username'] = headerValue(id.preferredUsername);
+  if (id.groups.length > 0) h['x-forwarded-groups'] = headerValue(id.groups.join(','));
+  return h;
 }
 
 /**

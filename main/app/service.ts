@@ -32,7 +32,7 @@ import { startEmbeddedEdge, type EmbeddedEdge } from './embedded-edge.ts';
 import { checkArgs } from './api-schema.ts';
 import { checkIssuer } from './discovery-check.ts';
 import { RequestLog } from './request-log.ts';
-import { formField, fromInput, toView } from './settings-view.ts';
+import { fromInput, toView } from './settings-view.ts';
 import { TunnelTable, startOnAgent, toRequestView, view } from './tunnels.ts';
 
 export interface AppServiceOptions {
@@ -178,7 +178,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         settings = await store.save(fromInput(settings, input));
       } catch (err) {
         if (err instanceof SettingsValidationError) {
-          return { ok: false, error: 'Some settings need fixing.', fields: Object.entries(err.errors).map(([f, message]) => ({ field: formField(f), message })) };
+          return { ok: false, error: 'Some settings need fixing.', fields: Object.entries(err.errors).map(([field, message]) => ({ field, message })) };
         }
         return { ok: false, error: `Settings could not be saved: ${(err as Error).message}` };
       }

@@ -39,9 +39,3 @@ export function fromInput(current: Settings, input: SettingsInput): FileInput {
     edge,
   };
 }
-
-/** Settings-file field paths → the form's field names. */
-export function formField(path: string): string {
-  if (path.startsWith('edge.')) return path === 'edge.url' ? 'edgeUrl' : 'edgeAddr';
-  return path.split('.')[0]!;
-}

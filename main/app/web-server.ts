@@ -5,12 +5,12 @@
 // plus a JSON content type (CSRF: no form or simple request can reach a state change).
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, type ApiMethod } from '../../preload/contract.ts';
 import { isLoopbackHost } from '../common/host-guard.ts';
 import { listen } from '../common/net.ts';
-import { RENDERER_HEADERS, RENDERER_TYPES } from '../common/renderer-assets.ts';
+import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../common/renderer-assets.ts';
 import type { AppService } from './service.ts';
 import { BadArgumentsError } from './api-schema.ts';
 import type { Logger } from '../common/log.ts';
@@ -75,15 +75,14 @@ export async function startWebServer(service: AppService, host: string, port: nu
     }
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { ok: false, error: 'method not allowed' });
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
-    const file = normalize(join(rendererDir, rel));
-    if (!file.startsWith(normalize(rendererDir + sep)) && file !== normalize(rendererDir)) return json(404, { ok: false, error: 'not found' });
+    const file = resolveRendererPath(rendererDir, url.pathname);
+    if (!file) return json(404, { ok: false, error: 'not found' });
     try {
       const data = await readFile(file);
       res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': RENDERER_TYPES[extname(file)] ?? 'application/octet-stream', 'X-Frame-Options': 'DENY' });
       res.end(req.method === 'HEAD' ? undefined : data);
     } catch {
-      if (rel === 'index.html') return json(500, { ok: false, error: 'the UI is not built: run `npm run build`' });
+      if (url.pathname === '/') return json(500, { ok: false, error: 'the UI is not built: run `npm run build`' });
       json(404, { ok: false, error: 'not found' });
     }
   });

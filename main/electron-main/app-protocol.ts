@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAppUrl } from './app-origin.ts';
-import { RENDERER_HEADERS, RENDERER_TYPES } from '../common/renderer-assets.ts';
+import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../common/renderer-assets.ts';
 
 /**
  * The file an app:// URL names inside `root`, or null when the URL is not ours or the path is
@@ -13,25 +13,7 @@ import { RENDERER_HEADERS, RENDERER_TYPES } from '../common/renderer-assets.ts';
  */
 export function resolveAppPath(root: string, url: string): string | null {
   const u = parseAppUrl(url);
-  if (!u) return null;
-  // The URL parser has already folded `/a/../b`; what is left is checked segment by segment after decoding.
-  const pathname = u.pathname.endsWith('/') ? `${u.pathname}index.html` : u.pathname;
-  const segments: string[] = [];
-  for (const raw of pathname.slice(1).split('/')) {
-    let s: string;
-    try {
-      s = decodeURIComponent(raw);
-    } catch {
-      return null;
-    }
-    if (s === '' || s === '.' || s === '..' || /[/\\:\0]/.test(s)) return null;
-    segments.push(s);
-  }
-  const base = path.resolve(root);
-  const file = path.resolve(base, ...segments);
-  if (!file.startsWith(base + path.sep)) return null;
-  if (!Object.hasOwn(RENDERER_TYPES, path.extname(file).toLowerCase())) return null;
-  return file;
+  return u ? resolveRendererPath(root, u.pathname) : null;
 }
 
 function plain(status: number, text: string): Response {

@@ -181,3 +181,17 @@ test('the web API refuses cross-origin calls (CSRF) and foreign Host headers (DN
   await page.context().close();
   await other.close();
 });
+
+test('the UI server refuses undecodable and escaping paths with a 404 and keeps serving', async () => {
+  const get = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: web.port, path, headers: { host: `127.0.0.1:${web.port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  for (const path of ['/%E0', '/%2e%2e/package.json', '/..%2fpackage.json', '/app.js%00.html']) assert.equal(await get(path), 404, path);
+  assert.equal(await get('/'), 200, 'still serving after the bad requests');
+});

@@ -80,6 +80,13 @@ test('bad input: field errors for settings and tunnels, refused arguments at the
   const fields = Object.fromEntries((s as { fields: { field: string; message: string }[] }).fields.map((f) => [f.field, f.message]));
   assert.match(fields.issuerUrl!, /https/);
   assert.match(fields.clientId!, /spaces/);
+  // Field paths are the settings paths the form uses (`edge.url`, `allowEmails.0`), so the
+  // renderer places each message under its field.
+  const e = await svc.saveSettings({ issuerUrl: 'https://idp.example.com/', clientId: 'gatehouse', edge: { kind: 'remote', url: 'wss://tunnels.example.com/?x=1' }, allowEmails: ['not-an-email'] });
+  assert.equal(e.ok, false);
+  const paths = (e as { fields: { field: string }[] }).fields.map((f) => f.field);
+  assert.ok(paths.includes('edge.url'), paths.join(', '));
+  assert.ok(paths.some((p) => p.startsWith('allowEmails')), paths.join(', '));
   const t = await svc.addTunnel({ addr: 'localhost:99999', name: 'Bad Name', sso: false });
   assert.equal(t.ok, false);
   assert.deepEqual((t as { fields: { field: string }[] }).fields.map((f) => f.field).sort(), ['addr', 'name']);

@@ -151,6 +151,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         allowEmails: settings.allowEmails,
         allowDomains: settings.allowDomains,
         allowGroups: settings.allowGroups,
+        groupsClaim: settings.groupsClaim,
         authMethod: settings.tokenEndpointAuthMethod,
       }),
     };

@@ -15,6 +15,8 @@ export interface OidcFlags {
   allowEmails?: string[];
   allowDomains?: string[];
   allowGroups?: string[];
+  /** The claim that lists the user's groups (the app's "Groups claim" setting); default `groups`. */
+  groupsClaim?: string;
   /** `basic` and `post` are accepted as short forms. */
   authMethod?: 'client_secret_basic' | 'client_secret_post' | 'none' | 'basic' | 'post';
 }
@@ -42,6 +44,7 @@ function oidcRule(o: OidcFlags): Record<string, unknown> {
   if (o.allowEmails?.length) config.allow_emails = [...o.allowEmails];
   if (o.allowDomains?.length) config.allow_domains = [...o.allowDomains];
   if (o.allowGroups?.length) config.allow_groups = [...o.allowGroups];
+  if (o.groupsClaim && o.groupsClaim !== 'groups') config.groups_claim = o.groupsClaim;
   if (o.authMethod !== undefined) {
     config.token_endpoint_auth_method = o.authMethod === 'basic' ? 'client_secret_basic' : o.authMethod === 'post' ? 'client_secret_post' : o.authMethod;
   }

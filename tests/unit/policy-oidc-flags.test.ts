@@ -24,6 +24,12 @@ test('scopes, allow-lists and auth method flags carry over (basic/post short for
   assert.equal(config?.tokenEndpointAuthMethod, 'client_secret_post');
 });
 
+test("the app's Groups claim setting reaches the action; the default adds nothing", () => {
+  const [custom] = openIdConnectConfigs(validatePolicy(policyFromOidcFlags({ ...FLAGS, groupsClaim: 'memberOf' })));
+  assert.equal(custom?.groupsClaim, 'memberOf');
+  assert.deepEqual(policyFromOidcFlags({ ...FLAGS, groupsClaim: 'groups' }), policyFromOidcFlags(FLAGS));
+});
+
 test('flags and a policy with its own openid-connect action are refused, clearly', () => {
   const doc = { on_http_request: [{ actions: [{ type: 'openid-connect', config: { issuer_url: 'https://i/', client_id: 'x' } }] }] };
   assert.throws(() => mergeOidcFlags(doc, FLAGS, 'policy.yaml'), (e: unknown) => {

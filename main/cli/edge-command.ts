@@ -5,7 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
-import { durationFlag, parseFlags, UsageError } from './flags.ts';
+import { durationFlag, logLevelFlag, parseFlags, UsageError } from './flags.ts';
 import { startEdge, type Edge } from '../edge/edge.ts';
 import { createSso } from '../edge/sso.ts';
 import { loadTokens, type TokenSet } from '../edge/authtokens.ts';
@@ -14,7 +14,6 @@ import { startAdmin } from '../edge/admin.ts';
 import { createPinoLogger } from '../common/pino-log.ts';
 import { listen, parseHostPort } from '../common/net.ts';
 import { loadSessionKeyFromEnvOrFile } from '../config/session-key.ts';
-import type { LogLevel } from '../common/log.ts';
 
 const USAGE = `Usage: gatehouse edge --domain DOMAIN --authtokens-file FILE [flags]
 
@@ -66,8 +65,7 @@ export async function runEdge(cliArgv: string[]): Promise<number> {
   if (!domain || !/^[a-z0-9.-]+(:\d+)?$/.test(domain)) throw new UsageError(`--domain is required (e.g. tunnels.example.com)\n\n${USAGE}`);
   if (!values['authtokens-file']) throw new UsageError('--authtokens-file is required: agents need a token to connect');
   if (!!values['tls-cert'] !== !!values['tls-key']) throw new UsageError('--tls-cert and --tls-key go together');
-  const level = values['log-level'] as LogLevel;
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error`);
+  const level = logLevelFlag(values['log-level']);
   const log = createPinoLogger(level);
   const grace = durationFlag(values['grace-period'], '--grace-period');
   const listenAt = parseHostPort(values.listen, '0.0.0.0');

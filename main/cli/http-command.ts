@@ -1,11 +1,11 @@
 // `gatehouse http <addr>`: an agent plus (by default) an embedded edge in this process, the
 // agent API on the web address, and ngrok's status screen or log lines.
-import { durationFlag, parseFlags, UsageError } from './flags.ts';
+import { durationFlag, logLevelFlag, parseFlags, UsageError } from './flags.ts';
 import { agentUrlFor } from '../agent/edge-url.ts';
 import { Agent, type EdgeTarget } from '../agent/agent.ts';
 import { parseLocalAddr } from '../agent/local-addr.ts';
 import type { RequestLogEntry, TunnelInfo } from '../agent/types.ts';
-import { createLogger, type LogFormat, type LogLevel, type Logger } from '../common/log.ts';
+import { createLogger, type LogFormat, type Logger } from '../common/log.ts';
 import { nameFromUrlFlag, nameProblem } from '../common/names.ts';
 import { parseHostPort } from '../common/net.ts';
 import { VERSION } from '../common/version.ts';
@@ -167,11 +167,10 @@ export async function runHttp(argv: string[]): Promise<number> {
 
 function makeLogger(dest: string | undefined, format: string, level: string): Logger {
   if (!['term', 'json', 'logfmt'].includes(format)) throw new UsageError(`--log-format must be term, json or logfmt, not "${format}"`);
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, not "${level}"`);
   if (dest !== undefined && !['stdout', 'stderr', 'false'].includes(dest)) throw new UsageError(`--log must be stdout, stderr or false, not "${dest}"`);
   const write =
     dest === 'stdout' ? (l: string) => process.stdout.write(l + '\n') : dest === 'stderr' ? (l: string) => process.stderr.write(l + '\n') : null;
-  return createLogger({ format: format as LogFormat, level: level as LogLevel, write });
+  return createLogger({ format: format as LogFormat, level: logLevelFlag(level), write });
 }
 
 /** The agent API at the given address, or the next free port (like ngrok's 4040, 4041, ...). */

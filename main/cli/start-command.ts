@@ -1,9 +1,9 @@
 // `gatehouse start`: the app without a window. The same service and renderer as the desktop
 // app, served on a loopback web address. Also how Gatehouse runs in a container.
-import { parseFlags, UsageError } from './flags.ts';
+import { logLevelFlag, parseFlags, UsageError } from './flags.ts';
 import { createAppService } from '../app/service.ts';
 import { startWebServer } from '../app/web-server.ts';
-import { createLogger, type LogLevel } from '../common/log.ts';
+import { createLogger } from '../common/log.ts';
 import { parseHostPort } from '../common/net.ts';
 import { isLoopbackName } from '../common/loopback.ts';
 
@@ -30,7 +30,7 @@ export async function runStart(argv: string[]): Promise<number> {
     throw new UsageError('--web-addr must be a loopback address: the UI controls your tunnels and secrets');
   }
   if (values['edge-addr'] !== undefined) parseHostPort(values['edge-addr'], '127.0.0.1');
-  const log = createLogger({ level: values['log-level'] as LogLevel });
+  const log = createLogger({ level: logLevelFlag(values['log-level']) });
   const service = await createAppService({ shell: 'headless', configDir: values['config-dir'], edgeAddr: values['edge-addr'], log });
   let server;
   try {

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
 import { Pool, type Dispatcher } from 'undici';
 import type { MuxStream } from '../protocol/stream.ts';
+import { forward } from '../common/forward.ts';
 import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
 import type { LocalAddr } from './local-addr.ts';
 import type { RequestLogEntry } from './types.ts';
@@ -74,10 +75,7 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPo
       done = true;
       if (answered) return stream.reset();
       answered = true;
-      stream.sendHeaders({ status: 502, headers: [], error: err.code ?? err.message } satisfies ResponseHead);
-      stream.resume();
-      stream.end();
-      if (onLog) onLog(logEntry(head, startedAt, 502, []));
+      notAnswering(stream, err, head, startedAt, onLog);
     },
   };
   stream.on('drain', () => resume?.());
@@ -120,11 +118,8 @@ function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, o
     answered = true;
     const headers = rawPairs(res.rawHeaders);
     stream.sendHeaders({ status: res.statusCode ?? 502, headers } satisfies ResponseHead);
-    res.on('data', (c: Buffer) => stream.write(c));
-    res.on('end', () => {
-      stream.end();
-      if (onLog) onLog(logEntry(head, startedAt, res.statusCode ?? 0, headers));
-    });
+    forward(res, stream);
+    res.once('end', () => onLog?.(logEntry(head, startedAt, res.statusCode ?? 0, headers)));
     res.on('error', () => stream.reset());
   });
   req.on('upgrade', (res, socket, upHead) => {
@@ -142,12 +137,18 @@ function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, o
   req.on('error', (err: NodeJS.ErrnoException) => {
     if (answered) return stream.reset();
     answered = true;
-    stream.sendHeaders({ status: 502, headers: [], error: err.code ?? err.message } satisfies ResponseHead);
-    stream.resume();
-    stream.end();
+    notAnswering(stream, err, head, startedAt, onLog);
   });
   stream.on('error', () => req.destroy());
   req.end();
+}
+
+/** The local app could not be reached: the edge shows its 502 page, naming the cause. */
+function notAnswering(stream: MuxStream, err: Error & { code?: string }, head: RequestHead, startedAt: number, onLog: OnLog): void {
+  stream.sendHeaders({ status: 502, headers: [], error: err.code ?? err.message } satisfies ResponseHead);
+  stream.resume();
+  stream.end();
+  if (onLog) onLog(logEntry(head, startedAt, 502, []));
 }
 
 /** Raw header lists (strings from node:http, Buffers from undici) as [name, value] pairs. */

@@ -53,7 +53,6 @@ export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<Embe
     postLogoutRedirectUri: edge.baseUrl + SIGNED_OUT_PATH,
     async close(graceMs) {
       await edge.close(graceMs);
-      sso?.close();
     },
   };
 }

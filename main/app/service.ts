@@ -24,6 +24,7 @@ import type { Settings } from '../config/schema.ts';
 import { loadOrCreateSessionKey } from '../config/session-key.ts';
 import { createKeychainStore, SecretAccounts, type SecretStore } from '../secrets/keychain.ts';
 import { policyFromOidcFlags } from '../policy/index.ts';
+import { CALLBACK_PATH, SIGNED_OUT_PATH } from '../oidc/paths.ts';
 import { createLogger, type Logger } from '../common/log.ts';
 import { parseHostPort } from '../common/net.ts';
 import { nameProblem } from '../common/names.ts';
@@ -106,8 +107,8 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         const https = base.protocol === 'wss:' ? 'https:' : 'http:';
         setInfo({
           edge: { status: 'starting', url: `${https}//${base.host}` },
-          redirectUri: `${https}//${base.host}/oauth2/callback`,
-          postLogoutRedirectUri: `${https}//${base.host}/oauth2/signed-out`,
+          redirectUri: `${https}//${base.host}${CALLBACK_PATH}`,
+          postLogoutRedirectUri: `${https}//${base.host}${SIGNED_OUT_PATH}`,
         });
       }
     } catch (err) {

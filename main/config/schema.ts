@@ -181,8 +181,6 @@ export const settingsSchema = closed({
 
 export type Settings = z.output<typeof settingsSchema>;
 export type SettingsInput = z.input<typeof settingsSchema>;
-export type TunnelSettings = Settings['tunnels'][number];
-export type EdgeSettings = Settings['edge'];
 
 export function defaultSettings(): Settings {
   return settingsSchema.parse({});

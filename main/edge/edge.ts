@@ -19,6 +19,7 @@ import { serveLocalSocket, type LocalSocket } from './local-socket.ts';
 import { clientIpOf } from './context.ts';
 import { delay, waitFor } from '../common/wait.ts';
 import type { EdgeStats } from './types.ts';
+import { CALLBACK_PATH, LOGIN_PATH } from '../oidc/paths.ts';
 
 
 export interface EdgeOptions {
@@ -199,7 +200,7 @@ function isEdgeHost(host: string | undefined, baseHost: string, scheme: 'http' |
 }
 
 function isLoginPath(url: string | undefined): boolean {
-  return !!url && (url.startsWith('/oauth2/callback') || url.startsWith('/.gatehouse/login'));
+  return !!url && (url.startsWith(CALLBACK_PATH) || url.startsWith(LOGIN_PATH));
 }
 
 function bearer(header: string | undefined): string | undefined {

@@ -2,6 +2,7 @@
 // counters so the request path pays nothing extra.
 import client from 'prom-client';
 import type { Edge } from './edge.ts';
+import { CALLBACK_PATH } from '../oidc/paths.ts';
 
 export interface EdgeMetrics {
   registry: client.Registry;
@@ -41,7 +42,7 @@ export function createEdgeMetrics(getEdge: () => Edge | null): EdgeMetrics {
     registry,
     observe(status, where, path) {
       if (where === 'tunnel') requests.inc({ status: `${Math.floor(status / 100)}xx` });
-      else if (path.startsWith('/oauth2/callback')) auth.inc({ outcome: status === 302 || status === 303 ? 'success' : status === 429 ? 'rate_limited' : 'failure' });
+      else if (path.startsWith(CALLBACK_PATH)) auth.inc({ outcome: status === 302 || status === 303 ? 'success' : status === 429 ? 'rate_limited' : 'failure' });
     },
   };
 }

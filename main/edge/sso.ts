@@ -22,10 +22,8 @@ export interface SsoOptions {
 export interface Sso {
   service: OidcService;
   redirectUri: string;
-  postLogoutRedirectUri: string;
   policyFactory(doc: PolicyDocument, tunnel: TunnelRef): Promise<HttpPolicy>;
   handleEdgeRequest(req: IncomingMessage, res: ServerResponse): boolean;
-  close(): void;
 }
 
 export function createSso(opts: SsoOptions): Sso {
@@ -38,7 +36,6 @@ export function createSso(opts: SsoOptions): Sso {
   return {
     service: oidc,
     redirectUri: oidc.callbackUrl,
-    postLogoutRedirectUri: oidc.postLogoutUrl,
     handleEdgeRequest: oidc.handleEdgeRequest,
     async policyFactory(doc, tunnel) {
       let validated;
@@ -65,6 +62,5 @@ export function createSso(opts: SsoOptions): Sso {
       }
       return policy;
     },
-    close() {},
   };
 }

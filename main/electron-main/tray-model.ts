@@ -3,7 +3,6 @@
 import type { AppInfo, GatehouseEvent, TunnelView } from '../../preload/contract.ts';
 
 export type TrayState = 'online' | 'connecting' | 'error' | 'stopped';
-export const TRAY_STATES: readonly TrayState[] = ['online', 'connecting', 'error', 'stopped'];
 
 const RUNNING = new Set<TunnelView['status']>(['starting', 'online', 'reconnecting']);
 

@@ -6,6 +6,7 @@ import type { OpenIdConnectConfig, TunnelRef } from '../policy/types.ts';
 import type { Discovery } from './discovery.ts';
 import type { Sealer } from './seal.ts';
 import type { SingleUse } from './single-use.ts';
+import { LOGIN_PATH } from './paths.ts';
 
 /** One openid-connect action, as the central callback sees it. */
 export interface ActionEntry {
@@ -60,7 +61,7 @@ export function tunnelUrl(tunnel: TunnelRef, path: string): string {
 }
 
 export function loginPath(ret: string): string {
-  return `/.gatehouse/login?redirect_path=${encodeURIComponent(ret)}`;
+  return `${LOGIN_PATH}?redirect_path=${encodeURIComponent(ret)}`;
 }
 
 export function logoutPath(ret: string): string {

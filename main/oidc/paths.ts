@@ -7,6 +7,8 @@ export const CALLBACK_PATH = '/oauth2/callback';
 export const SIGNED_OUT_PATH = '/oauth2/signed-out';
 /** Reserved on every tunnel host; never forwarded to the app. */
 export const RESERVED_PREFIX = '/.gatehouse/';
+/** Starts a fresh login on a tunnel host. */
+export const LOGIN_PATH = `${RESERVED_PREFIX}login`;
 
 /**
  * Cheap test on a raw request target: false means it cannot be, or decode to, a reserved path.

@@ -12,14 +12,14 @@ import { redirect, renderPage } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
 import { MAX_COOKIE_BYTES, nowSec, sealSession, sessionMaxAge, type SessionData } from './session.ts';
 import { parseTxnCookie, TXN_TTL_SEC } from './transaction.ts';
-export { RESERVED_PREFIX, isReservedPath } from './paths.ts';
+import { LOGIN_PATH } from './paths.ts';
 
 export const LOGOUT_STATE_TTL_SEC = 600;
 
 export async function handleReserved(sh: OidcShared, e: ActionEntry, ctx: RequestContext): Promise<Reply> {
   const q = ctx.url.searchParams;
   switch (ctx.url.pathname) {
-    case '/.gatehouse/login':
+    case LOGIN_PATH:
       return startLogin(sh, e, ctx, safeReturnPath(q.get('redirect_path')));
     case '/.gatehouse/logout':
       return logout(sh, e, safeReturnPath(q.get('redirect_path')));

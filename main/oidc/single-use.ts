@@ -4,7 +4,6 @@
 export interface SingleUse {
   /** True the first time `id` is seen before `expiresAtMs`; false on any replay. */
   use(id: string, expiresAtMs: number, nowMs?: number): boolean;
-  readonly size: number;
 }
 
 export function createSingleUse(maxEntries = 100_000): SingleUse {
@@ -23,9 +22,6 @@ export function createSingleUse(maxEntries = 100_000): SingleUse {
       if (spent.size >= maxEntries) return false;
       spent.set(id, expiresAtMs);
       return true;
-    },
-    get size() {
-      return spent.size;
     },
   };
 }

@@ -5,8 +5,7 @@ import { test } from 'node:test';
 import { emailDomain, isAllowed } from '../../main/oidc/access.ts';
 import { isOwnCookieName, readCookies, stripOwnCookies } from '../../main/oidc/cookies.ts';
 import { headerValue, identityFromClaims, setIdentityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
-import { isReservedPath } from '../../main/oidc/reserved.ts';
-import { mayBeReserved } from '../../main/oidc/paths.ts';
+import { isReservedPath, mayBeReserved } from '../../main/oidc/paths.ts';
 import type { HeaderMap, Identity } from '../../main/policy/types.ts';
 
 test('every visitor-supplied identity header is stripped: any case, `_` for `-`', () => {

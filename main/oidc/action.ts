@@ -44,10 +44,10 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
   sh.registry.set(key, e);
   const limits = { idleSec: config.idleSessionDurationSec, maxSec: config.maxSessionDurationSec };
   const refreshUserinfo = createUserinfoRefresher(sh, e);
-  const rolled = new WeakMap<SessionData, { at: number; line: string | null }>();
-  // The identity and its headers, per opened session: the sealer's cache returns the same
-  // (frozen) session for the same cookie, so a returning visitor's are built once.
-  const identities = new WeakMap<SessionData, { identity: Identity; headers: Record<string, string> }>();
+  const rollAfter = rollAfterSec(limits);
+  // What follows from an opened session, worked out once: the sealer's cache returns the same
+  // (frozen) session for the same cookie, so a returning visitor costs a lookup.
+  const known = new WeakMap<SessionData, Known>();
 
   // Synchronous for the common case, a valid session cookie, so a signed-in request does not
   // pay for promise hops; only paths that talk to the IdP or build a login return a promise.
@@ -112,36 +112,29 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
 
   /** `changed`: the session was refreshed and must be saved even if it is not due to roll. */
   function admit(ctx: RequestContext, session: SessionData, now: number, changed: boolean): void {
-    let known = identities.get(session);
-    if (!known) {
-      const id = Object.freeze(identityOf(session));
-      known = { identity: id, headers: identityHeaders(id) };
-      identities.set(session, known);
+    let k = known.get(session);
+    if (!k) {
+      const identity = Object.freeze(identityOf(session));
+      k = { identity, headers: identityHeaders(identity), allowed: isAllowed(identity, config.allow), rolledAt: -1, rolled: null };
+      known.set(session, k);
     }
-    const { identity } = known;
-    if (!isAllowed(identity, config.allow)) {
+    const { identity } = k;
+    if (!k.allowed) {
       sh.log.info('access denied', { host: tunnel.hostname, sub: identity.id, email: identity.email });
       ctx.reply(denied(identity.email ?? identity.preferredUsername ?? identity.id, changed ? session : null));
       return;
     }
     ctx.identity = identity;
     // gate() stripped any visitor copies before this action looked at the request.
-    Object.assign(ctx.headers, known.headers);
-    const line = changed ? fitSessionCookie(sh, e, { ...session, last: now }) : now - session.last >= rollAfterSec(limits) ? rolledCookie(session, now) : null;
-    if (line) appendSetCookie(ctx.responseHeaders, line);
-  }
-
-  /**
-   * The stale session re-sealed with `last: now`. A client that ignores Set-Cookie (a script, a
-   * load tester) sends the same stale cookie on every request: seal it once per second, not per
-   * request. Keyed by the opened session, which the sealer's cache returns for the same token.
-   */
-  function rolledCookie(session: SessionData, now: number): string | null {
-    const hit = rolled.get(session);
-    if (hit && hit.at === now) return hit.line;
-    const line = fitSessionCookie(sh, e, { ...session, last: now });
-    rolled.set(session, { at: now, line });
-    return line;
+    Object.assign(ctx.headers, k.headers);
+    if (!changed && now - session.last < rollAfter) return;
+    // Re-sealed with `last: now`. A client that ignores Set-Cookie (a script, a load tester)
+    // keeps sending the stale cookie: seal it once per second, not once per request.
+    if (changed || k.rolledAt !== now) {
+      k.rolled = fitSessionCookie(sh, e, { ...session, last: now });
+      k.rolledAt = now;
+    }
+    if (k.rolled) appendSetCookie(ctx.responseHeaders, k.rolled);
   }
 
   async function unauthenticatedReply(ctx: RequestContext): Promise<Reply> {
@@ -201,3 +194,11 @@ function isNavigation(ctx: RequestContext): boolean {
   return mode === '' || mode === 'navigate' || mode === 'nested-navigate';
 }
 
+/** Per opened session: its identity, identity headers, access decision and last re-sealed cookie. */
+interface Known {
+  identity: Identity;
+  headers: Record<string, string>;
+  allowed: boolean;
+  rolledAt: number;
+  rolled: string | null;
+}

@@ -104,10 +104,8 @@ function matches(rule: ValidatedRule, vars: () => ReturnType<RequestBindings['ge
 
 function requestStep(action: ValidatedAction, deps: CompileDeps): RequestStep {
   switch (action.type) {
-    case 'openid-connect': {
-      const oidc = deps.createOidcAction(action.config);
-      return { type: action.type, run: (ctx) => oidc.run(ctx), close: () => oidc.close?.() };
-    }
+    case 'openid-connect':
+      return deps.createOidcAction(action.config);
     case 'deny':
       return denyStep(action.config);
     case 'custom-response':

@@ -24,13 +24,15 @@ export interface LoadedPolicy {
 export function loadPolicy(input: LoadPolicyInput): LoadedPolicy {
   const file = input.file ?? 'policy';
   let document: PolicyDocument = {};
+  let policy: ValidatedPolicy | undefined;
   if (input.text !== undefined) {
     document = parsePolicyText(input.text, file);
-    validatePolicy(document, { file, text: input.text });
+    policy = validatePolicy(document, { file, text: input.text });
   }
   if (input.flags) {
     checkOidcFlags(input.flags);
     document = mergeOidcFlags(document, input.flags, input.file);
+    policy = undefined; // the merged document is validated again, as a whole
   }
-  return { document, policy: validatePolicy(document, input.file ? { file } : undefined) };
+  return { document, policy: policy ?? validatePolicy(document, input.file ? { file } : undefined) };
 }

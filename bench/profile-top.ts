@@ -33,15 +33,16 @@ export function summarise(p: Profile, n = 25): ProfileSummary {
   const msPerSample = samples > 0 ? totalMs / samples : 0;
   const hits = new Map<number, number>();
   if (p.samples) for (const id of p.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const selfHits = (n: ProfileNode) => (p.samples ? (hits.get(n.id) ?? 0) : (n.hitCount ?? 0));
   const byFrame = new Map<string, number>();
   const byArea = new Map<string, number>();
   let busy = 0;
   for (const node of p.nodes) {
-    const h = p.samples ? (hits.get(node.id) ?? 0) : (node.hitCount ?? 0);
+    const h = selfHits(node);
     const f = node.callFrame;
     if (!h || f.functionName === '(idle)') continue;
     busy += h;
-    const key = `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}${f.url ? `:${f.lineNumber + 1}` : ''}`;
+    const key = frameKey(f);
     byFrame.set(key, (byFrame.get(key) ?? 0) + h);
     const area = areaOf(f.url, f.functionName);
     byArea.set(area, (byArea.get(area) ?? 0) + h);
@@ -54,7 +55,7 @@ export function summarise(p: Profile, n = 25): ProfileSummary {
   const childIds = new Set(p.nodes.flatMap((x) => x.children ?? []));
   const incl = new Map<string, number>();
   const walk = (node: ProfileNode, active: Set<string>): number => {
-    let total = p.samples ? (hits.get(node.id) ?? 0) : (node.hitCount ?? 0);
+    let total = selfHits(node);
     if (node.callFrame.functionName === '(idle)') return 0;
     const key = frameKey(node.callFrame);
     const mine = node.callFrame.url.includes('/main/') && !node.callFrame.url.includes('node_modules') && !active.has(key);

@@ -18,7 +18,8 @@ import { runLoad, type LoadOptions, type LoadResult, type Target } from './load.
 import { combineLoads, combineTransfers } from './rounds.ts';
 import { withCpu } from './cpu.ts';
 import { startNginx, type Nginx } from './nginx.ts';
-import { freePort, killAllSync, onCleanup, stopAll } from './procs.ts';
+import { killAllSync, onCleanup, stopAll } from './procs.ts';
+import { freePort } from '../tests/support/net.ts';
 import { renderSummary, summarise } from './profile-top.ts';
 import { renderReport, targets, type Results, type RssResult, type Via } from './report.ts';
 import { holdStreams, readMem } from './rss.ts';
@@ -119,12 +120,14 @@ async function main(): Promise<number> {
     if (only.has('rss')) results.rss = await measureRss(wrk, gatehouse.pid, via.gatehouse!, upstream);
     // Small GETs: each target warms up once, then every round runs every target in turn (the SSO
     // tunnel right after the plain one), so machine drift hits them alike (see rounds.ts).
-    const smallTargets: { key: string; what: string; t: Target; pid?: number; via?: Via }[] = [];
+    type SmallTarget = { key: string; what: string; t: Target; pid?: number; via?: Via };
+    const authEntry: SmallTarget | null = auth ? { key: 'auth', what: 'small GET via gatehouse with an SSO session', t: await authTarget(auth), pid: auth.gatehouse.pid } : null;
+    const smallTargets: SmallTarget[] = [];
     for (const [name, t] of only.has('small') ? vias : []) {
       smallTargets.push({ key: name, what: `small GET via ${name}`, t, pid: proxyPid[name], via: name });
-      if (name === 'gatehouse' && auth) smallTargets.push({ key: 'auth', what: 'small GET via gatehouse with an SSO session', t: await authTarget(auth), pid: auth.gatehouse.pid });
+      if (name === 'gatehouse' && authEntry) smallTargets.push(authEntry);
     }
-    if (auth && !only.has('small')) smallTargets.push({ key: 'auth', what: 'small GET via gatehouse with an SSO session', t: await authTarget(auth), pid: auth.gatehouse.pid });
+    if (authEntry && !only.has('small')) smallTargets.push(authEntry);
     if (smallTargets.length) {
       log(`small GET at ${CONNECTIONS} connections: ${WARMUP_SECONDS}s warm-up each, then ${ROUNDS} rounds of ${ROUND_SECONDS}s through ${smallTargets.map((x) => x.key).join(', ')}`);
       const load: LoadOptions = { connections: CONNECTIONS, seconds: ROUND_SECONDS, threads: 2 };

@@ -2,6 +2,7 @@
 // default browser; headless, the viewer's browser may be on another machine, so the page uses its
 // own clipboard (and still tells the service) and opens links itself.
 import type { GatehouseApi } from '../preload/contract.ts';
+import { settle } from './store.ts';
 
 export async function copyText(api: GatehouseApi, headless: boolean, text: string): Promise<boolean> {
   // Start the browser write first, inside the click's user activation.
@@ -16,6 +17,6 @@ export async function openUrl(api: GatehouseApi, headless: boolean, url: string)
     window.open(url, '_blank', 'noopener,noreferrer');
     return null;
   }
-  const result = await api.openExternal(url).catch((e: unknown) => ({ ok: false as const, error: String(e) }));
+  const result = await settle(() => api.openExternal(url));
   return result.ok ? null : result.error;
 }

@@ -1,6 +1,6 @@
 // The renderer's one store: what the service told us (info, settings, tunnels, requests) plus UI
 // state (current view, selection). Service events are folded in by pure functions exported for
-// tests; the store subscribes to api.onEvent exactly once. No React here: the hook lives in hooks.ts.
+// tests; the store subscribes to api.onEvent exactly once. No React here: the hook lives in context.ts.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type {
   AppInfo,
@@ -59,13 +59,7 @@ export function mergeRequests(existing: RequestView[], incoming: RequestView[], 
 
 /** Drops a tunnel and the requests it served; clears the selection when it pointed at one of them. */
 export function withoutTunnel(state: DataState, id: string): Pick<DataState, 'tunnels' | 'requests' | 'selectedRequestId'> {
-  const requests = state.requests.filter((r) => r.tunnelId !== id);
-  const keepSelection = state.selectedRequestId !== null && requests.some((r) => r.id === state.selectedRequestId);
-  return {
-    tunnels: state.tunnels.filter((t) => t.id !== id),
-    requests,
-    selectedRequestId: keepSelection ? state.selectedRequestId : null,
-  };
+  return { tunnels: state.tunnels.filter((t) => t.id !== id), ...withoutRequests(state, id) };
 }
 
 /** Drops the requests of one tunnel, or all of them. */
@@ -131,7 +125,7 @@ function describe(error: unknown): string {
 }
 
 /** A call that failed in transport still answers as a Result, so the form can show why. */
-async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
+export async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<T>> {
   try {
     return await call();
   } catch (error) {

@@ -20,7 +20,7 @@ export class TunnelTable {
   }
 
   load(saved: TunnelInput[]): void {
-    for (const t of saved) this.entries.push({ id: randomUUID(), addr: t.addr, name: t.name, sso: t.sso, status: 'stopped' });
+    for (const t of saved) this.add(t);
   }
 
   add(t: TunnelInput): TunnelEntry {
@@ -68,7 +68,7 @@ export class TunnelTable {
 
 export function view(e: TunnelEntry): TunnelView {
   const { boundName: _b, ...v } = e;
-  return { ...v };
+  return v;
 }
 
 export async function startOnAgent(table: TunnelTable, e: TunnelEntry, agent: Agent, policy: PolicyDocument | undefined): Promise<TunnelView> {

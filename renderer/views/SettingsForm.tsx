@@ -17,6 +17,7 @@ import {
 import { validateIssuerUrl } from '../validate.ts';
 import { ConnectionResult } from './ConnectionResult.tsx';
 import { FormAlert } from '../components/FormAlert.tsx';
+import { settle } from '../store.ts';
 
 const STORED = '•••• stored';
 const FIELD_IDS: Record<string, string> = {
@@ -132,7 +133,7 @@ export function SettingsFormView({ settings }: { settings: SettingsView | null }
     setErrors((list) => list.filter((e) => e.field !== 'issuerUrl'));
     setPending('test');
     setTest(null);
-    const result = await api.testConnection(form.issuerUrl.trim()).catch((e: unknown) => ({ ok: false as const, error: String(e) }));
+    const result = await settle(() => api.testConnection(form.issuerUrl.trim()));
     setTest(result);
     setPending(null);
   }

@@ -277,8 +277,6 @@ class Connection {
       else p.reject(Object.assign(new Error(m.message), { code: m.code }));
     } else if (m.t === 'welcome') {
       if (typeof m.baseUrl === 'string') this.agent.edgeBaseUrl = m.baseUrl;
-    } else if (m.t === 'error') {
-      this.agent.logger.warn('edge reported an error', { message: m.message });
     }
   }
 

@@ -48,7 +48,7 @@ export function handleAgentSession(env: AgentEnv): void {
     switch (msg.t) {
       case 'hello':
         agentId = String(msg.agentId).slice(0, 64);
-        session.sendControl({ t: 'welcome', edgeVersion: VERSION, heartbeatMs: 10_000, baseUrl: `${env.scheme}://${env.baseHost}` });
+        session.sendControl({ t: 'welcome', edgeVersion: VERSION, baseUrl: `${env.scheme}://${env.baseHost}` });
         log.info('agent connected', { agent: agentId, grant: env.grant.label });
         return;
       case 'bind':
@@ -76,7 +76,11 @@ export function handleAgentSession(env: AgentEnv): void {
   });
 
   session.on('close', (reason) => {
-    registry.detachSession(session);
+    // Only the tunnels this connection bound carry it.
+    for (const name of mine) {
+      const t = registry.get(hostFor(env, name));
+      if (t) registry.detach(t, session);
+    }
     log.info('agent disconnected', { agent: agentId, reason });
   });
 }

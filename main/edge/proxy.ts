@@ -61,12 +61,8 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   const head: RequestHead = { method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name };
   let stream: MuxStream | null = null;
   env.stats.inFlight++;
-  let done = false;
-  res.on('close', () => {
-    if (!done) {
-      done = true;
-      env.stats.inFlight--;
-    }
+  res.once('close', () => {
+    env.stats.inFlight--;
     // The visitor left before the answer was complete: stop the agent's work too.
     if (!res.writableFinished) stream?.reset();
   });

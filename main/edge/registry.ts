@@ -26,10 +26,6 @@ export class TunnelRegistry {
     return this.byHost.size;
   }
 
-  all(): IterableIterator<Tunnel> {
-    return this.byHost.values();
-  }
-
   get(hostname: string): Tunnel | undefined {
     const t = this.byHost.get(hostname);
     if (t && t.offlineSince !== null && Date.now() - t.offlineSince > RESERVE_MS) {
@@ -62,11 +58,7 @@ export class TunnelRegistry {
     return t;
   }
 
-  /** A connection went away: detach it from every tunnel it carried. */
-  detachSession(session: MuxSession): void {
-    for (const t of this.byHost.values()) this.detach(t, session);
-  }
-
+  /** A connection went away: the tunnel no longer uses it (offline, name reserved, when it was the last). */
   detach(t: Tunnel, session: MuxSession): void {
     const i = t.sessions.indexOf(session);
     if (i < 0) return;

@@ -25,12 +25,11 @@ export interface ResponseHead {
 
 export type ControlMessage =
   | { t: 'hello'; agentId: string; version: string }
-  | { t: 'welcome'; edgeVersion: string; heartbeatMs: number; /** The edge's public base URL (its OIDC callback lives there). */ baseUrl: string }
+  | { t: 'welcome'; edgeVersion: string; /** The edge's public base URL (its OIDC callback lives there). */ baseUrl: string }
   | { t: 'bind'; id: number; name?: string; addr: string; policy?: PolicyDocument }
   | { t: 'bound'; id: number; name: string; publicUrl: string }
   | { t: 'bind-error'; id: number; code: BindErrorCode; message: string }
-  | { t: 'unbind'; name: string }
-  | { t: 'error'; message: string };
+  | { t: 'unbind'; name: string };
 
 export type BindErrorCode = 'name-taken' | 'invalid-name' | 'invalid-policy' | 'policy-failed' | 'limit' | 'not-allowed';
 

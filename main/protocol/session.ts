@@ -156,12 +156,12 @@ export class MuxSession extends EventEmitter<SessionEvents> {
 
   /** @internal */
   sendReset(id: number, code: number): void {
-    if (!this.closed) this.queueUrgent(FrameType.WINDOW_UPDATE, Flag.RST, id, undefined, code);
+    this.queueUrgent(FrameType.WINDOW_UPDATE, Flag.RST, id, undefined, code);
   }
 
   /** @internal */
   sendWindowUpdate(id: number, delta: number): void {
-    if (!this.closed) this.queueUrgent(FrameType.WINDOW_UPDATE, 0, id, undefined, delta);
+    this.queueUrgent(FrameType.WINDOW_UPDATE, 0, id, undefined, delta);
   }
 
   /** @internal a stream has bytes or a FIN to send */
@@ -258,8 +258,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     const fin = s.pendingBytes === 0 && s.finQueued && !s.finSent;
     if (n === 0 && !fin) return 0;
     parts.push(encodeHeader(FrameType.DATA, fin ? Flag.FIN : 0, s.id, n), ...chunks);
-    if (s.pendingBytes === 0) s.drained();
-    else s.sent();
+    s.sent();
     if (fin) s.finished();
     return HEADER_SIZE + n;
   }

@@ -119,16 +119,13 @@ export class MuxStream extends Duplex {
 
   // --- called by the session ---
 
-  /** @internal some pending bytes went out: release a held writer once the queue fits again */
+  /** @internal pending bytes went out: release a held writer once the queue fits again */
   sent(): void {
-    if (this.writeCb && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) this.drained();
-  }
-
-  /** @internal all pending bytes went out */
-  drained(): void {
     const cb = this.writeCb;
-    this.writeCb = null;
-    cb?.();
+    if (cb && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) {
+      this.writeCb = null;
+      cb();
+    }
   }
 
   /** @internal the FIN went out */

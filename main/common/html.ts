@@ -1,8 +1,11 @@
 // Minimal, self-contained HTML pages for the edge (errors, notices): no script, one inline
 // style block (the page's CSP allows nothing else), every dynamic value escaped.
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text and quoted attribute values: the one HTML escape of the project (edge, OIDC, policy pages). */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
 export interface PageLink {

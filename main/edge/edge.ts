@@ -10,7 +10,7 @@ import { MuxSession } from '../protocol/session.ts';
 import { MAX_MESSAGE } from '../protocol/frame.ts';
 import { AGENT_PATH } from '../protocol/messages.ts';
 import { TunnelRegistry } from './registry.ts';
-import { proxyRequest, proxyUpgrade, sendPage, type ProxyEnv } from './proxy.ts';
+import { proxyRequest, proxyUpgrade, sendPage, writeRawReply, type ProxyEnv } from './proxy.ts';
 import { handleAgentSession, type AgentGrant, type PolicyFactory } from './agents.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
 import { listen } from '../common/net.ts';
@@ -132,12 +132,12 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
       proxyUpgrade(env, t, req, socket, early).catch(() => socket.destroy());
       return;
     }
-    if (new URL(req.url ?? '/', 'http://x').pathname !== AGENT_PATH) return rejectUpgrade(socket, 404, 'no tunnel at this host');
+    if (new URL(req.url ?? '/', 'http://x').pathname !== AGENT_PATH) return refuseUpgrade(socket, 404, 'no tunnel at this host');
     const token = bearer(req.headers.authorization);
     const grant = opts.authorize(token);
     if (!grant) {
       log.warn('agent refused: authtoken rejected', { ip: req.socket.remoteAddress });
-      return rejectUpgrade(socket, 401, 'authtoken rejected by edge');
+      return refuseUpgrade(socket, 401, 'authtoken rejected by edge');
     }
     wss.handleUpgrade(req, socket, early, (ws: WebSocket) => {
       const session = new MuxSession(ws, { client: false, heartbeatMs: opts.heartbeatMs, toleranceMs: opts.toleranceMs, log });
@@ -208,6 +208,6 @@ function bearer(header: string | undefined): string | undefined {
   return m ? m[1] : undefined;
 }
 
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\n\r\n${message}`);
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  writeRawReply(socket, { status, headers: { 'content-type': 'text/plain' }, body: message });
 }

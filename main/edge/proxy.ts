@@ -188,9 +188,10 @@ function rawHead(status: number, flat: string[]): string {
   return s + '\r\n';
 }
 
-function writeRawReply(socket: Duplex, r: Reply): void {
+/** A reply written straight to a socket (an upgrade the edge refuses), then the connection closes. */
+export function writeRawReply(socket: Duplex, r: Reply): void {
   const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
-  const flat = responseFlat(mapToPairs({ ...r.headers, 'content-length': String(body.length), connection: 'close' }));
+  const flat = responseFlat(mapToPairs({ ...r.headers, 'content-length': String(body.length) }));
   flat.push('Connection', 'close');
   socket.end(Buffer.concat([Buffer.from(rawHead(r.status, flat)), body]));
 }

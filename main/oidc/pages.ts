@@ -1,6 +1,7 @@
 // The few pages Gatehouse itself shows a visitor (errors, denied, signed out): small static HTML,
 // everything escaped, no script, and a CSP that would block one anyway.
 import type { HeaderMap, Reply } from '../policy/types.ts';
+import { escapeHtml } from '../common/html.ts';
 
 export interface PageLink {
   href: string;
@@ -16,9 +17,6 @@ export interface PageSpec {
   headers?: HeaderMap;
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 export const PAGE_HEADERS: HeaderMap = {
   'content-type': 'text/html; charset=utf-8',

@@ -7,6 +7,7 @@ import type { CustomResponseConfig } from '../model.ts';
 import type { HeaderMap } from '../types.ts';
 import { headerSafe, readHeaderTemplates, readTemplate } from './common.ts';
 import type { RequestStep } from './step.ts';
+import { escapeHtml } from '../../common/html.ts';
 
 export function validateCustomResponse(r: FieldReader, phase: Phase): CustomResponseConfig | undefined {
   const statusCode = r.int('status_code', 200, 599) ?? 200;
@@ -37,10 +38,6 @@ function inferContentType(body: string): string {
   return 'text/plain; charset=utf-8';
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] as string);
-}
 
 export function customResponseStep(config: CustomResponseConfig): RequestStep {
   return {

@@ -11,8 +11,8 @@ import type { EdgeTarget } from '../agent/agent.ts';
 export interface EmbeddedEdgeOptions {
   host: string;
   port: number;
-  /** 32-byte key sealing session cookies; persisted by the caller so restarts keep sessions. */
-  sessionKey?: Buffer;
+  /** The 32-byte key sealing session cookies, persisted by the caller so restarts keep sessions; asked for with the first SSO tunnel. */
+  sessionKey?: () => Promise<Buffer>;
   /** Extra CA trusted for the IdP (a company CA; tests). */
   idpCa?: string | Buffer;
   log: Logger;
@@ -40,7 +40,9 @@ export async function startEmbeddedEdge(opts: EmbeddedEdgeOptions): Promise<Embe
     authorize: (t) => (t && t.length === expected.length && timingSafeEqual(Buffer.from(t), expected) ? { label: 'embedded' } : null),
     log: opts.log,
     policyFactory: async (doc, tunnel) => {
-      loading ??= import('../edge/sso.ts').then((m) => (sso = m.createSso({ baseUrl: edge.baseUrl, sessionKey: opts.sessionKey, idpCa: opts.idpCa, log: opts.log })));
+      loading ??= Promise.all([import('../edge/sso.ts'), opts.sessionKey?.()]).then(
+        ([m, sessionKey]) => (sso = m.createSso({ baseUrl: edge.baseUrl, sessionKey, idpCa: opts.idpCa, log: opts.log })),
+      );
       return (await loading).policyFactory(doc, tunnel);
     },
     // Until a tunnel uses SSO there is no login to call back to.

@@ -73,14 +73,15 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
   let info: AppInfo = { version: VERSION, edge: { status: 'starting' }, redirectUri: '', postLogoutRedirectUri: '', shell: opts.shell };
   let embedded: EmbeddedEdge | null = null;
   let agent: Agent | null = null;
-  let sessionKey: Buffer;
-  try {
-    sessionKey = await loadOrCreateSessionKey(secrets);
-  } catch (err) {
-    // Sessions then last until the app quits; everything else works.
-    log.warn('session key not kept in the keychain', { err: err as Error });
-    sessionKey = randomBytes(32);
-  }
+  // Read from the keychain when the first SSO tunnel needs it, not at start (a slow or locked
+  // keychain must not hold up the window), and kept for edge restarts.
+  let sessionKeyLoad: Promise<Buffer> | null = null;
+  const sessionKey = () =>
+    (sessionKeyLoad ??= loadOrCreateSessionKey(secrets).catch((err: Error) => {
+      // Sessions then last until the app quits; everything else works.
+      log.warn('session key not kept in the keychain', { err });
+      return randomBytes(32);
+    }));
 
   const setInfo = (change: Partial<AppInfo>) => {
     info = { ...info, ...change };

@@ -2,6 +2,7 @@
 // Imports nothing from Electron: the Electron shell (IPC) and headless mode (HTTP) are two thin
 // adapters over this one object. Every argument is validated here (api-schema.ts).
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { EventEmitter } from 'node:events';
 import type {
   ApiMethod,
@@ -104,7 +105,12 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         setInfo({ edge: { status: 'online', url: embedded.edge.baseUrl }, redirectUri: embedded.redirectUri, postLogoutRedirectUri: embedded.postLogoutRedirectUri });
       } else {
         const base = new URL(settings.edge.url);
-        target = { edgeUrl: agentUrlFor(settings.edge.url), authtoken: (await secrets.get(SecretAccounts.authtoken)) ?? undefined };
+        const { caFile } = settings.edge;
+        target = {
+          edgeUrl: agentUrlFor(settings.edge.url),
+          authtoken: (await secrets.get(SecretAccounts.authtoken)) ?? undefined,
+          ca: caFile ? await readFile(caFile).catch((err: Error) => Promise.reject(new Error(`the edge's CA file ${caFile}: ${err.message}`))) : undefined,
+        };
         const https = base.protocol === 'wss:' ? 'https:' : 'http:';
         setInfo({
           edge: { status: 'starting', url: `${https}//${base.host}` },
@@ -113,7 +119,8 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
         });
       }
     } catch (err) {
-      setInfo({ edge: { status: 'error', reason: `The embedded edge could not start: ${(err as Error).message}` } });
+      const what = settings.edge.mode === 'embedded' ? 'The embedded edge could not start' : 'The remote edge could not be set up';
+      setInfo({ edge: { status: 'error', reason: `${what}: ${(err as Error).message}` } });
       return;
     }
     const a = new Agent({ ...target, log: log.child({ component: 'agent' }), connections: settings.edge.mode === 'remote' ? 2 : 1 });

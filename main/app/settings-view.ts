@@ -24,7 +24,8 @@ export function fromInput(current: Settings, input: SettingsInput): FileInput {
   const edge = input.edge
     ? input.edge.kind === 'embedded'
       ? { mode: 'embedded' as const, addr: input.edge.addr }
-      : { mode: 'remote' as const, url: input.edge.url }
+      : // The CA file is set in the settings file, not the form: keep it.
+        { mode: 'remote' as const, url: input.edge.url, ...(current.edge.mode === 'remote' && current.edge.caFile ? { caFile: current.edge.caFile } : {}) }
     : current.edge;
   return {
     ...current,

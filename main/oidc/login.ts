@@ -8,22 +8,8 @@ import { readCookies, serializeCookie } from './cookies.ts';
 import { IssuerError } from './discovery.ts';
 import { redirect, renderPage } from './pages.ts';
 import { nowSec } from './session.ts';
+import { RESERVED_AUTHZ_PARAMS } from '../policy/actions/openid-connect.ts';
 import { addTxnId, parseTxnCookie, sealState, TXN_TTL_SEC, type Transaction } from './transaction.ts';
-
-/** Parameters the action controls; authz_url_params cannot override them. */
-const PROTECTED_PARAMS = new Set([
-  'client_id',
-  'redirect_uri',
-  'response_type',
-  'response_mode',
-  'scope',
-  'state',
-  'nonce',
-  'code_challenge',
-  'code_challenge_method',
-  'request',
-  'request_uri',
-]);
 
 export async function startLogin(sh: OidcShared, e: ActionEntry, ctx: RequestContext, ret: string): Promise<Reply> {
   let config: oidc.Configuration;
@@ -44,7 +30,7 @@ export async function startLogin(sh: OidcShared, e: ActionEntry, ctx: RequestCon
     exp: now + TXN_TTL_SEC,
   };
   const params: Record<string, string> = {};
-  for (const [k, v] of Object.entries(e.config.authzUrlParams)) if (!PROTECTED_PARAMS.has(k)) params[k] = v;
+  for (const [k, v] of Object.entries(e.config.authzUrlParams)) if (!RESERVED_AUTHZ_PARAMS.has(k)) params[k] = v; // validation refuses them; this is the second lock
   const scopes = e.config.scopes.includes('openid') ? e.config.scopes : ['openid', ...e.config.scopes];
   Object.assign(params, {
     redirect_uri: sh.callbackUrl,

@@ -40,10 +40,10 @@ function inferContentType(body: string): string {
 
 
 export function customResponseStep(config: CustomResponseConfig): RequestStep {
+  const needVars = !config.body.isStatic || config.headers.some(([, t]) => !t.isStatic);
   return {
     type: 'custom-response',
     run(ctx, vars) {
-      const needVars = !config.body.isStatic || config.headers.some(([, t]) => !t.isStatic);
       const v = needVars ? vars.get() : {};
       const headers: HeaderMap = { 'content-type': config.contentType };
       for (const [name, value] of config.headers) headers[name] = headerSafe(value.render(v));

@@ -1,12 +1,11 @@
 // `add-headers` and `remove-headers`, on requests (ctx.headers, what the app receives) and on
 // responses (what the visitor receives). Names are lower case; add appends, as ngrok does.
-import type { Phase } from '../cel.ts';
+import type { Bindings, Phase } from '../cel.ts';
 import type { FieldReader } from '../fields.ts';
 import type { AddHeadersConfig, RemoveHeadersConfig } from '../model.ts';
 import type { HeaderMap } from '../types.ts';
 import { appendHeader, headerName, headerSafe, readHeaderTemplates } from './common.ts';
 import type { RequestStep, ResponseStep } from './step.ts';
-import type { RequestBindings } from '../bindings.ts';
 
 export function validateAddHeaders(r: FieldReader, phase: Phase): AddHeadersConfig | undefined {
   const headers = readHeaderTemplates(r, 'headers', phase, { required: true });
@@ -27,18 +26,21 @@ export function validateRemoveHeaders(r: FieldReader, phase: Phase): RemoveHeade
   return headers.length === names.length ? { headers } : undefined;
 }
 
-function addAll(config: AddHeadersConfig, target: HeaderMap, vars: RequestBindings, res?: Parameters<RequestBindings['withResponse']>[0]): void {
-  const dynamic = config.headers.some(([, t]) => !t.isStatic);
-  const v = dynamic ? (res ? vars.withResponse(res) : vars.get()) : {};
+/** Whether any value interpolates variables: known when the policy is compiled, not per request. */
+const isDynamic = (config: AddHeadersConfig) => config.headers.some(([, t]) => !t.isStatic);
+
+function addAll(config: AddHeadersConfig, target: HeaderMap, v: Bindings): void {
   for (const [name, value] of config.headers) appendHeader(target, name, headerSafe(value.render(v)));
 }
 
 export function addHeadersRequestStep(config: AddHeadersConfig): RequestStep {
-  return { type: 'add-headers', run: (ctx, vars) => addAll(config, ctx.headers, vars) };
+  const dynamic = isDynamic(config);
+  return { type: 'add-headers', run: (ctx, vars) => addAll(config, ctx.headers, dynamic ? vars.get() : {}) };
 }
 
 export function addHeadersResponseStep(config: AddHeadersConfig): ResponseStep {
-  return { type: 'add-headers', run: (_ctx, res, vars) => addAll(config, res.headers, vars, res) };
+  const dynamic = isDynamic(config);
+  return { type: 'add-headers', run: (_ctx, res, vars) => addAll(config, res.headers, dynamic ? vars.withResponse(res) : {}) };
 }
 
 export function removeHeadersRequestStep(config: RemoveHeadersConfig): RequestStep {

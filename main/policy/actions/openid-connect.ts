@@ -11,7 +11,7 @@ export const DEFAULT_IDLE_SESSION_SEC = 24 * 3600;
 const AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'none'] as const;
 type AuthMethod = (typeof AUTH_METHODS)[number];
 /** Parameters the login flow sets itself; letting a policy override them would break it. */
-const RESERVED_PARAMS = new Set(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'response_mode', 'request', 'request_uri']);
+export const RESERVED_AUTHZ_PARAMS: ReadonlySet<string> = new Set(['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'response_mode', 'request', 'request_uri']);
 const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 export function validateOpenIdConnect(r: FieldReader): OpenIdConnectConfig | undefined {
@@ -100,7 +100,7 @@ function readAuthzParams(r: FieldReader): Record<string, string> {
   const entries = r.stringMap('authz_url_params', { what: 'parameter names to strings' }) ?? [];
   const out: [string, string][] = [];
   for (const [k, v] of entries) {
-    if (RESERVED_PARAMS.has(k)) r.issues.add([...r.at('authz_url_params'), k], 'is set by the login flow and cannot be overridden');
+    if (RESERVED_AUTHZ_PARAMS.has(k)) r.issues.add([...r.at('authz_url_params'), k], 'is set by the login flow and cannot be overridden');
     else out.push([k, v]);
   }
   return Object.fromEntries(out);

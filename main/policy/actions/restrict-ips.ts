@@ -34,12 +34,12 @@ function cidrList(r: FieldReader, key: string): Cidr[] | undefined {
 }
 
 export function restrictIpsStep(config: RestrictIpsConfig): RequestStep {
+  if (!config.enforce) return { type: 'restrict-ips', run() {} };
   const allow = new CidrSet(config.allow);
   const deny = new CidrSet(config.deny);
   return {
     type: 'restrict-ips',
     run(ctx) {
-      if (!config.enforce) return;
       const ip = normalizeIp(ctx.clientIp);
       const allowed = isIP(ip) !== 0 && (allow.size === 0 || allow.has(ip)) && !deny.has(ip);
       if (!allowed) ctx.reply({ status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: '403 Forbidden\n' });

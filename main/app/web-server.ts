@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, type ApiMethod } from '../../preload/contract.ts';
 import { isLoopbackHost } from '../common/host-guard.ts';
-import { listen } from '../common/net.ts';
+import { hostPort, listen } from '../common/net.ts';
 import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../common/renderer-assets.ts';
 import type { AppService } from './service.ts';
 import { BadArgumentsError } from './api-schema.ts';
@@ -86,10 +86,9 @@ export async function startWebServer(service: AppService, host: string, port: nu
       json(404, { ok: false, error: 'not found' });
     }
   });
-  await listen(server, port, host);
-  actualPort = (server.address() as { port: number }).port;
+  actualPort = await listen(server, port, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`,
+    url: `http://${hostPort(host, actualPort)}`,
     port: actualPort,
     close: () =>
       new Promise((r) => {

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { Agent } from '../agent/agent.ts';
 import type { RequestLogEntry } from '../agent/types.ts';
 import { isLoopbackHost } from '../common/host-guard.ts';
-import { listen } from '../common/net.ts';
+import { hostPort, listen } from '../common/net.ts';
 import type { Ring } from '../common/ring.ts';
 
 export interface AgentApi {
@@ -41,11 +41,10 @@ export async function startAgentApi(agent: Agent, host: string, port: number, lo
     }
     send(404, { error: 'not found' });
   });
-  await listen(server, port, host);
-  const actual = (server.address() as { port: number }).port;
-  if (port === 0) port = actual;
+  // The Host guard checks the bound port (the OS picks one for port 0).
+  port = await listen(server, port, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    url: `http://${hostPort(host, port)}`,
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();

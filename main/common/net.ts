@@ -1,5 +1,6 @@
 // Listening and closing servers with errors a user can act on.
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export class ListenError extends Error {
   readonly code: string;
@@ -10,10 +11,16 @@ export class ListenError extends Error {
   }
 }
 
-export function listen(server: Server, port: number, host: string): Promise<void> {
+/** `host:port`, with an IPv6 host in brackets. */
+export function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Resolves with the port actually bound (the OS picks one for port 0). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
-      const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const where = hostPort(host, port);
       if (err.code === 'EADDRINUSE') reject(new ListenError(err.code, `${where} is already in use; stop what is using it or pick another address`));
       else if (err.code === 'EACCES') reject(new ListenError(err.code, `no permission to listen on ${where}`));
       else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') reject(new ListenError(err.code, `${where} is not an address of this machine`));
@@ -22,7 +29,7 @@ export function listen(server: Server, port: number, host: string): Promise<void
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);
-      resolve();
+      resolve((server.address() as AddressInfo).port);
     });
   });
 }

@@ -2,7 +2,7 @@
 // orchestrators, /metrics for Prometheus.
 import http from 'node:http';
 import type { EdgeMetrics } from './metrics.ts';
-import { listen } from '../common/net.ts';
+import { hostPort, listen } from '../common/net.ts';
 
 export async function startAdmin(host: string, port: number, metrics: EdgeMetrics, ready: () => boolean): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer(async (req, res) => {
@@ -20,10 +20,9 @@ export async function startAdmin(host: string, port: number, metrics: EdgeMetric
     res.writeHead(404, { 'content-type': 'text/plain' });
     res.end('not found\n');
   });
-  await listen(server, port, host);
-  const actual = (server.address() as { port: number }).port;
+  const actual = await listen(server, port, host);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+    url: `http://${hostPort(host, actual)}`,
     close: () => new Promise((r) => server.close(() => r())),
   };
 }

@@ -13,7 +13,7 @@ import { TunnelRegistry } from './registry.ts';
 import { proxyRequest, proxyUpgrade, sendPage, writeRawReply, type ProxyEnv } from './proxy.ts';
 import { handleAgentSession, type AgentGrant, type PolicyFactory } from './agents.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
-import { listen } from '../common/net.ts';
+import { hostPort, listen } from '../common/net.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { serveLocalSocket, type LocalSocket } from './local-socket.ts';
 import { clientIpOf } from './context.ts';
@@ -70,7 +70,7 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     opts.server ??
     http.createServer({ maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 65_000 });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_MESSAGE + 1024 });
-  await listen(server, opts.port, opts.host);
+  const port = await listen(server, opts.port, opts.host);
   let local: LocalSocket | null = null;
   try {
     if (opts.localSocket) local = await serveLocalSocket(server);
@@ -78,7 +78,6 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     server.close();
     throw err;
   }
-  const port = (server.address() as { port: number }).port;
   const base = new URL(opts.baseUrl ?? `http://localhost:${port}`);
   const scheme = base.protocol === 'https:' ? 'https' : 'http';
   const baseHost = base.host.toLowerCase(); // includes a non-default port
@@ -152,7 +151,7 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   });
 
   const closedBytes = { in: 0, out: 0 };
-  const agentUrl = `${opts.server instanceof https.Server ? 'wss' : 'ws'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}${AGENT_PATH}`;
+  const agentUrl = `${opts.server instanceof https.Server ? 'wss' : 'ws'}://${hostPort(opts.host, port)}${AGENT_PATH}`;
   let closing: Promise<void> | null = null;
   return {
     agentUrl,

@@ -73,10 +73,11 @@ export function createSettingsStore(opts: SettingsStoreOptions = {}): SettingsSt
 
   const load = () => readSettings(path);
 
-  const write = async (input: SettingsInput): Promise<Settings> => {
+  /** `fileChecked`: the caller has just read the file (load() refuses a newer one), no need to again. */
+  const write = async (input: SettingsInput, fileChecked = false): Promise<Settings> => {
     const checked = validateSettings(input);
     if (!checked.ok) throw new SettingsValidationError(checked.errors);
-    await refuseNewerFile(path);
+    if (!fileChecked) await refuseNewerFile(path);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(path, JSON.stringify(checked.settings, null, 2) + '\n', 0o600);
     return checked.settings;
@@ -95,7 +96,7 @@ export function createSettingsStore(opts: SettingsStoreOptions = {}): SettingsSt
       }
     },
     save: (input) => serial(() => write(input)),
-    update: (change) => serial(async () => write(change(await load()))),
+    update: (change) => serial(async () => write(change(await load()), true)),
   };
 }
 

@@ -5,13 +5,14 @@
 //                                                       and UI work only; never used by tests)
 import { createServer, type Server } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { GatehouseApi, GatehouseEvent, RequestView, SettingsView, TunnelView } from '../preload/contract.ts';
-import { CHROMIUM_ARGS } from '../tests/support/browser.ts';
+import { launchBrowser } from '../tests/support/browser.ts';
+import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../main/common/renderer-assets.ts';
+import { hostPort, listen } from '../main/common/net.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'docs/screenshots');
@@ -130,32 +131,21 @@ function installDemoApi(): void {
   (window as unknown as { gatehouse: GatehouseApi }).gatehouse = api;
 }
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-/** Serves dist/renderer on a loopback port, for --demo only. */
+/** Serves dist/renderer on a loopback port, for --demo only, with the app's own headers and path rule. */
 async function serveRenderer(): Promise<{ url: string; server: Server }> {
   const dir = path.join(root, 'dist/renderer');
-  if (!existsSync(path.join(dir, 'app.js'))) {
-    execFileSync(process.execPath, [path.join(root, 'scripts/build.ts'), '--renderer'], { stdio: 'inherit' });
-  }
+  // Always rebuild (a fast esbuild step): a stale bundle would shoot yesterday's UI.
+  execFileSync(process.execPath, [path.join(root, 'scripts/build.ts'), '--renderer'], { stdio: 'inherit' });
   const server = createServer((req, res) => {
-    const name = new URL(req.url ?? '/', 'http://x').pathname.replace(/^\/$/, '/index.html');
-    const file = path.join(dir, path.normalize(name));
-    if (!file.startsWith(dir + path.sep)) return void res.writeHead(404).end();
+    const file = resolveRendererPath(dir, new URL(req.url ?? '/', 'http://x').pathname);
+    if (!file) return void res.writeHead(404).end();
     readFile(file).then(
-      (body) => res.writeHead(200, { 'Content-Type': TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) => res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': RENDERER_TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
       () => res.writeHead(404).end(),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('no address');
-  return { url: `http://127.0.0.1:${address.port}`, server };
+  const port = await listen(server, 0, '127.0.0.1');
+  return { url: `http://${hostPort('127.0.0.1', port)}`, server };
 }
 
 async function shoot(page: Page, base: string, view: string, file: string, demo: boolean): Promise<void> {
@@ -186,7 +176,7 @@ const served = demo ? await serveRenderer() : null;
 const base = (served?.url ?? arg).replace(/\/$/, '');
 
 await mkdir(outDir, { recursive: true });
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchBrowser();
 try {
   for (const scheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ viewport: { width: 1200, height: 760 }, colorScheme: scheme, deviceScaleFactor: 1 });

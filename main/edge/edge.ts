@@ -82,7 +82,6 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
   const scheme = base.protocol === 'https:' ? 'https' : 'http';
   const baseHost = base.host.toLowerCase(); // includes a non-default port
   const env: ProxyEnv = { registry, log, scheme, accessLog: opts.accessLog ?? false, stats: { requests: 0, inFlight: 0 } };
-  const inFlight = new WeakMap<object, number>();
   const hostToTunnel = (host: string | undefined) => {
     if (!host) return undefined;
     const h = normalizeHost(host, scheme);
@@ -106,12 +105,12 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     }
     if (tooManyLogins(req, res)) return;
     if (t) {
-      if (opts.maxStreamsPerTunnel !== undefined && (inFlight.get(t) ?? 0) >= opts.maxStreamsPerTunnel) {
-        return sendPage(res, 503, 'Tunnel busy', `${t.hostname} is answering as many requests as it may at once. Try again in a moment.`);
-      }
       if (opts.maxStreamsPerTunnel !== undefined) {
-        inFlight.set(t, (inFlight.get(t) ?? 0) + 1);
-        res.on('close', () => inFlight.set(t, inFlight.get(t)! - 1));
+        if (t.inFlight >= opts.maxStreamsPerTunnel) {
+          return sendPage(res, 503, 'Tunnel busy', `${t.hostname} is answering as many requests as it may at once. Try again in a moment.`);
+        }
+        t.inFlight++;
+        res.once('close', () => t.inFlight--);
       }
       proxyRequest(env, t, req, res).catch((err: Error) => {
         log.error('request failed', { err });

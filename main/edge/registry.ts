@@ -15,6 +15,8 @@ export interface Tunnel extends TunnelRef {
   offlineSince: number | null;
   /** Round-robin cursor over sessions. */
   cursor: number;
+  /** Visitor requests being answered now (for the edge's per-tunnel limit). */
+  inFlight: number;
 }
 
 const RESERVE_MS = 60_000;
@@ -46,7 +48,7 @@ export class TunnelRegistry {
   attach(ref: TunnelRef, agentId: string, addr: string, policy: HttpPolicy | null, session: MuxSession): Tunnel {
     let t = this.get(ref.hostname);
     if (!t) {
-      t = { ...ref, agentId, addr, policy, sessions: [], offlineSince: null, cursor: 0 };
+      t = { ...ref, agentId, addr, policy, sessions: [], offlineSince: null, cursor: 0, inFlight: 0 };
       this.byHost.set(ref.hostname, t);
     } else {
       if (t.policy !== policy) t.policy?.close();

@@ -4,7 +4,7 @@
 import { BrowserWindow, protocol, type Session, type WebContents } from 'electron';
 import { APP_INDEX_URL, APP_SCHEME, isAppUrl, navigationVerdict, windowOpenVerdict } from './app-origin.ts';
 import { createAppRequestHandler } from './app-protocol.ts';
-import { mainWindowOptions } from './window-options.ts';
+import { mainWindowOptions, type WindowOptionsInput } from './window-options.ts';
 
 /** Must run before `app` is ready: app:// behaves like https (standard, secure origin). */
 export function registerAppScheme(): void {
@@ -49,13 +49,7 @@ export function guardWebContents(contents: WebContents, openExternally: (url: st
   });
 }
 
-export interface MainWindowOptions {
-  preload: string;
-  icon?: string;
-  devTools: boolean;
-}
-
-export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
+export function createMainWindow(opts: WindowOptionsInput): BrowserWindow {
   const options = mainWindowOptions(opts);
   // The security preferences are restated in the literal: a later edit of window-options.ts cannot
   // loosen them, and Electronegativity (which reads only this literal) can verify them.

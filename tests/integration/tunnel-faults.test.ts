@@ -10,6 +10,7 @@ import type { AgentStateEvent } from '../../main/agent/types.ts';
 import http from 'node:http';
 import type net from 'node:net';
 import { freePort } from '../support/net.ts';
+import { waitFor } from '../../main/common/wait.ts';
 
 
 test('local app down → 502 page naming the address, then recovery when it is back', async () => {
@@ -197,6 +198,29 @@ test('two agent connections: losing one while requests are in flight loses none 
   } finally {
     await agent.close(0);
     await edge.close(0);
+    await app.close();
+  }
+});
+
+test('a per-tunnel limit on requests in flight answers 503 past it, and frees its slot when a request ends', async () => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  const app = await startApp((req, res) => {
+    if (req.url === '/hold') void held.then(() => res.end('held'));
+    else res.end('ok');
+  });
+  const t = await startTunnel({ addr: `127.0.0.1:${app.port}` }, { maxStreamsPerTunnel: 1 });
+  try {
+    const first = request(t.edge, t.host, { path: '/hold' });
+    await waitFor(() => t.edge.stats().openStreams === 1, 5000);
+    const busy = await request(t.edge, t.host, { path: '/' });
+    assert.equal(busy.status, 503);
+    assert.match(busy.body.toString(), /Tunnel busy/);
+    release();
+    assert.equal((await first).status, 200);
+    assert.equal((await request(t.edge, t.host, { path: '/' })).status, 200, 'the slot is free again');
+  } finally {
+    await t.close();
     await app.close();
   }
 });

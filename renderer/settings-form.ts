@@ -47,21 +47,6 @@ export type SettingsField =
   | 'edge.url'
   | 'authtoken';
 
-export const SETTINGS_FIELDS: readonly SettingsField[] = [
-  'issuerUrl',
-  'clientId',
-  'clientSecret',
-  'scopes',
-  'tokenEndpointAuthMethod',
-  'groupsClaim',
-  'allowEmails',
-  'allowDomains',
-  'allowGroups',
-  'edge.addr',
-  'edge.url',
-  'authtoken',
-];
-
 export function formFromSettings(settings: SettingsView | null): SettingsForm {
   const edge = settings?.edge ?? { kind: 'embedded' as const, addr: DEFAULT_EDGE_ADDR };
   return {

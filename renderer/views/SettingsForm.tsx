@@ -9,7 +9,7 @@ import {
   formFromSettings,
   inputFromForm,
   inputFromSettings,
-  SETTINGS_FIELDS,
+  type SettingsField,
   unplacedErrors,
   validateSettingsForm,
   type SettingsForm,
@@ -20,7 +20,7 @@ import { FormAlert } from '../components/FormAlert.tsx';
 import { settle } from '../store.ts';
 
 const STORED = '•••• stored';
-const FIELD_IDS: Record<string, string> = {
+const FIELD_IDS: Record<SettingsField, string> = {
   issuerUrl: 'set-issuer',
   clientId: 'set-client-id',
   clientSecret: 'set-client-secret',
@@ -34,6 +34,8 @@ const FIELD_IDS: Record<string, string> = {
   'edge.url': 'set-edge-url',
   authtoken: 'set-authtoken',
 };
+/** Every field the form places errors under (the compiler keeps FIELD_IDS complete). */
+const SETTINGS_FIELDS = Object.keys(FIELD_IDS) as SettingsField[];
 
 const AUTH_METHODS: { value: TokenAuthMethod; label: string }[] = [
   { value: 'client_secret_basic', label: 'Client Secret Basic (JumpCloud default)' },
@@ -87,8 +89,9 @@ export function SettingsFormView({ settings }: { settings: SettingsView | null }
   function showErrors(list: FieldError[], summary: string | null): void {
     setErrors(list);
     setNotice(summary ? { kind: 'bad', text: summary } : null);
-    const first = list.map((e) => FIELD_IDS[e.field] ?? FIELD_IDS[e.field.split('.')[0] ?? '']).find(Boolean);
-    if (first) document.getElementById(first)?.focus();
+    // The first field with an error, matched the way its message is placed (fieldError).
+    const first = SETTINGS_FIELDS.find((f) => list.some((e) => fieldError([e], f) !== undefined));
+    if (first) document.getElementById(FIELD_IDS[first])?.focus();
   }
 
   function afterSave(result: Result<SettingsView>, message: string): void {

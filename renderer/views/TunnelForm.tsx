@@ -8,8 +8,8 @@ import { fieldError, ssoConfigured, unplacedErrors } from '../settings-form.ts';
 import { validateLocalAddress, validateTunnelName } from '../validate.ts';
 import { FormAlert } from '../components/FormAlert.tsx';
 
-const FIELDS = ['addr', 'name', 'sso'] as const;
 const FIELD_IDS: Record<string, string> = { addr: 'tunnel-addr', name: 'tunnel-name', sso: 'tunnel-sso' };
+const FIELDS = Object.keys(FIELD_IDS);
 
 export function TunnelForm() {
   const settings = useApp((s) => s.settings);

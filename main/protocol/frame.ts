@@ -56,8 +56,8 @@ export interface Frame {
   payload: Buffer;
 }
 
-const PAYLOAD_TYPES = new Set<number>([FrameType.DATA, FrameType.HEADERS, FrameType.CONTROL]);
-const KNOWN_TYPES = new Set<number>(Object.values(FrameType));
+/** Frame types are numbered from 0 without gaps. */
+const MAX_TYPE = Math.max(...Object.values(FrameType));
 
 export class ProtocolError extends Error {
   readonly code: number;
@@ -78,28 +78,32 @@ export function encodeHeader(type: number, flags: number, streamId: number, leng
   return h;
 }
 
-/** Splits one WebSocket message into frames; throws ProtocolError on anything malformed. */
-export function* decodeFrames(msg: Buffer): Generator<Frame> {
+/**
+ * Splits one WebSocket message into frames, handing each to `onFrame` as it is read (a loop, not
+ * a generator: this runs for every message, and iterator objects are garbage on the hot path).
+ * Throws ProtocolError on anything malformed; frames before the bad one were already handled.
+ */
+export function decodeFrames(msg: Buffer, onFrame: (f: Frame) => void): void {
   let off = 0;
   while (off < msg.length) {
     if (msg.length - off < HEADER_SIZE) throw new ProtocolError(`truncated frame header (${msg.length - off} bytes)`);
     const version = msg[off]!;
     const type = msg[off + 1]!;
     if (version !== VERSION) throw new ProtocolError(`unsupported protocol version ${version}`);
-    if (!KNOWN_TYPES.has(type)) throw new ProtocolError(`unknown frame type ${type}`);
+    if (type > MAX_TYPE) throw new ProtocolError(`unknown frame type ${type}`);
     const flags = msg.readUInt16BE(off + 2);
     const streamId = msg.readUInt32BE(off + 4);
     const length = msg.readUInt32BE(off + 8);
     off += HEADER_SIZE;
     let payload: Buffer = EMPTY;
-    if (PAYLOAD_TYPES.has(type)) {
+    if (type === FrameType.DATA || type === FrameType.HEADERS || type === FrameType.CONTROL) {
       const cap = type === FrameType.DATA ? MAX_FRAME_PAYLOAD : MAX_META_PAYLOAD;
       if (length > cap) throw new ProtocolError(`frame length ${length} exceeds ${cap}`);
       if (msg.length - off < length) throw new ProtocolError(`truncated frame payload (${msg.length - off} of ${length} bytes)`);
       payload = msg.subarray(off, off + length);
       off += length;
     }
-    yield { type, flags, streamId, length, payload };
+    onFrame({ type, flags, streamId, length, payload });
   }
 }
 

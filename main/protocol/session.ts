@@ -287,7 +287,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     this.lastRx = Date.now();
     if (!isBinary || !Buffer.isBuffer(data)) return this.protocolError(new ProtocolError('text message on a tunnel connection'));
     try {
-      for (const frame of decodeFrames(data)) this.onFrame(frame, data.length);
+      decodeFrames(data, (frame) => this.onFrame(frame, data.length));
     } catch (err) {
       if (err instanceof ProtocolError) return this.protocolError(err);
       throw err;

@@ -86,7 +86,6 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPo
   stream.on('error', stop);
   stream.on('close', stop);
   const hasBody = !(stream.finReceived && stream.readableLength === 0);
-  if (!hasBody) stream.resume();
   try {
     pools.get(target).dispatch({ path: head.url, method: head.method, headers: flat, body: hasBody ? bodyOf(stream) : null }, handler);
   } catch (err) {
@@ -128,8 +127,8 @@ function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, o
     stream.sendHeaders({ status: res.statusCode ?? 101, headers } satisfies ResponseHead);
     if (onLog) onLog(logEntry(head, startedAt, res.statusCode ?? 101, headers));
     if (upHead.length) stream.write(upHead);
-    socket.pipe(stream);
-    stream.pipe(socket);
+    forward(socket, stream);
+    forward(stream, socket);
     socket.on('error', () => stream.reset());
     socket.on('close', () => stream.end());
     stream.on('error', () => socket.destroy());

@@ -77,7 +77,8 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     }
     stream = s;
     if (hasBody) forward(req, s);
-    s.once('headers', (h: ResponseHead) => {
+    s.once('headers', (head) => {
+      const h = head as ResponseHead;
       if (h.error) {
         s.resume();
         return sendPage(res, 502, 'App not answering', `The app at ${t.addr} is not answering (${h.error}). Start it, or check the address the tunnel points to.`);
@@ -142,14 +143,15 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
   }
   if (early.length) stream.write(early);
-  stream.once('headers', (h: ResponseHead) => {
+  stream.once('headers', (head) => {
+    const h = head as ResponseHead;
     if (h.error) {
       stream.reset();
       return writeRawReply(socket, { status: 502, body: `The app at ${t.addr} is not answering (${h.error}).` });
     }
     socket.write(rawHead(h.status, responseFlat(h.headers, h.status === 101)));
-    socket.pipe(stream);
-    stream.pipe(socket);
+    forward(socket, stream);
+    forward(stream, socket);
   });
   const abort = () => stream.reset();
   socket.on('error', abort);

@@ -114,10 +114,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     const stream = new MuxStream(this, id, this.window, head);
     this.streams.set(id, stream);
     this.queueUrgent(FrameType.HEADERS, fin ? Flag.SYN | Flag.FIN : Flag.SYN, id, encodeJson(head));
-    if (fin) {
-      stream.finSent = true;
-      stream.end();
-    }
+    if (fin) stream.finQueued = stream.finSent = true;
     return stream;
   }
 

@@ -1,11 +1,19 @@
-// One multiplexed stream: a Node Duplex whose writes become DATA frames, sent only as far as
-// the peer's credit window allows, and whose reads return credit as the consumer drains them.
-// So a slow reader at either end stops its own sender and nobody else.
-import { Duplex } from 'node:stream';
+// One multiplexed stream: writes become DATA frames, sent only as far as the peer's credit
+// window allows; received data goes to the consumer as it takes it, and credit goes back as it
+// does. So a slow reader at either end stops its own sender and nobody else.
+//
+// Deliberately not a Node Duplex. Every request opens one stream at each end, and a Duplex's
+// life (two state objects, about ten process.nextTick hops) cost more CPU than the framing
+// itself. This is the subset the edge and agent use, with stream names and meanings:
+//   out: write() → false when the queue is past the window, then 'drain'; end() sends FIN.
+//   in:  'data' / 'end' while flowing; pause() / resume(); data waits (uncredited) while paused.
+//   'error' when the peer reset it or the connection died; 'close' once it is over either way.
+// forward() (common/forward.ts) pipes it to and from Node streams.
+import { EventEmitter } from 'node:events';
 import { ErrorCode } from './frame.ts';
 import type { MuxSession } from './session.ts';
 
-/** Bytes a stream may queue beyond its send window before its writer waits. */
+/** Bytes a stream may queue beyond its send window before write() asks the writer to wait. */
 const MIN_QUEUE = 64 * 1024;
 
 export class StreamResetError extends Error {
@@ -17,7 +25,17 @@ export class StreamResetError extends Error {
   }
 }
 
-export class MuxStream extends Duplex {
+export interface MuxStreamEvents {
+  /** The response head (edge side). */
+  headers: [head: unknown];
+  data: [chunk: Buffer];
+  end: [];
+  drain: [];
+  error: [err: Error];
+  close: [];
+}
+
+export class MuxStream extends EventEmitter<MuxStreamEvents> {
   readonly id: number;
   /** Request head for streams the peer opened. */
   readonly head: unknown;
@@ -30,15 +48,21 @@ export class MuxStream extends Duplex {
   finReceived = false;
   queued = false;
   resetSent = false;
-  private writeCb: ((err?: Error | null) => void) | null = null;
-  private finalCb: ((err?: Error | null) => void) | null = null;
+  destroyed = false;
+  private inbox: Buffer[] = [];
+  private inboxBytes = 0;
+  private flowing = false;
+  private endEmitted = false;
+  private needDrain = false;
+  private draining = false;
+  private closed = false;
   private received = 0;
   private credited = 0;
   private readonly session: MuxSession;
   private readonly window: number;
 
   constructor(session: MuxSession, id: number, window: number, head: unknown) {
-    super({ allowHalfOpen: true, highWaterMark: 64 * 1024 });
+    super();
     this.session = session;
     this.id = id;
     this.window = window;
@@ -46,12 +70,57 @@ export class MuxStream extends Duplex {
     this.head = head;
   }
 
+  /** Received bytes the consumer has not taken yet. */
+  get readableLength(): number {
+    return this.inboxBytes;
+  }
+
   /** Send a HEADERS frame (the response head) ahead of any body bytes. */
   sendHeaders(head: unknown): void {
     this.session.sendHeaders(this, head);
   }
 
-  /** Abort the stream: the peer gets RST with this code, local users get an error. */
+  /** Queue body bytes; false means wait for 'drain'. Writes after end() or destroy are dropped. */
+  write(chunk: Buffer): boolean {
+    if (this.finQueued || this.destroyed) return false;
+    if (chunk.length > 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      this.session.schedule(this);
+    }
+    // Keep the producer going while the queue fits the peer's window, so the socket and the
+    // session work in parallel (and a response's end() queues its FIN before the frame goes
+    // out, sharing it); past that, it waits (backpressure).
+    if (this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) return true;
+    this.needDrain = true;
+    return false;
+  }
+
+  /** FIN after whatever is queued. */
+  end(): void {
+    if (this.finQueued || this.destroyed) return;
+    this.finQueued = true;
+    this.session.schedule(this);
+  }
+
+  pause(): void {
+    this.flowing = false;
+  }
+
+  /** Start (or restart) delivering 'data' and 'end'; what waited is delivered on the next tick. */
+  resume(): void {
+    if (this.flowing || this.destroyed) return;
+    this.flowing = true;
+    if (this.draining || (this.inboxBytes === 0 && !(this.finReceived && !this.endEmitted))) return;
+    // Deferred like a Node stream's, so listeners added right after resume() see everything.
+    this.draining = true;
+    process.nextTick(() => {
+      this.draining = false;
+      this.deliver();
+    });
+  }
+
+  /** Abort the stream: the peer gets RST with this code, local users get 'close'. */
   reset(code: number = ErrorCode.CANCEL): void {
     if (!this.resetSent && !(this.finSent && this.finReceived)) {
       this.resetSent = true;
@@ -60,80 +129,40 @@ export class MuxStream extends Duplex {
     this.destroy();
   }
 
-  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
-    for (const { chunk } of chunks) {
-      if (chunk.length === 0) continue;
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-    }
-    this.afterQueue(cb);
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (chunk.length > 0) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-    }
-    this.afterQueue(cb);
-  }
-
-  private afterQueue(cb: (err?: Error | null) => void): void {
-    if (this.pendingBytes === 0) return cb();
-    this.session.schedule(this);
-    // Keep the producer going while the queue fits the peer's window, so the socket and the
-    // session work in parallel (and a response's end() queues its FIN before the frame goes
-    // out, sharing it); past that, its callback waits (backpressure).
-    if (this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) return cb();
-    this.writeCb = cb;
-  }
-
-  override _final(cb: (err?: Error | null) => void): void {
-    if (this.finSent) {
-      cb(); // the FIN rode on the SYN
-      this.closeIfDone();
-      return;
-    }
-    this.finQueued = true;
-    this.finalCb = cb;
-    this.session.schedule(this);
-  }
-
-  override _read(): void {
-    this.maybeCredit();
-  }
-
-  override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    // Closed without both FINs and without a reset on record: tell the peer to stop.
+  /** Tear down: RST to the peer unless the stream already ended both ways, then 'error' (with err) and 'close'. */
+  destroy(err?: Error): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.flowing = false;
     if (!this.resetSent && !(this.finSent && this.finReceived)) {
       this.resetSent = true;
       this.session.sendReset(this.id, err ? ErrorCode.INTERNAL : ErrorCode.CANCEL);
     }
     this.session.forget(this);
-    const pendingCb = this.writeCb ?? this.finalCb;
-    this.writeCb = this.finalCb = null;
     this.pending = [];
     this.pendingBytes = 0;
-    pendingCb?.(err ?? new Error('stream closed'));
-    cb(err);
+    this.inbox = [];
+    this.inboxBytes = 0;
+    // Deferred: destroy runs inside the session's loops and the consumer's own handlers.
+    process.nextTick(() => {
+      if (err && this.listenerCount('error') > 0) this.emit('error', err);
+      this.emitClose();
+    });
   }
 
   // --- called by the session ---
 
-  /** @internal pending bytes went out: release a held writer once the queue fits again */
+  /** @internal queued bytes went out: a writer told to wait may go on once the queue fits again */
   sent(): void {
-    const cb = this.writeCb;
-    if (cb && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) {
-      this.writeCb = null;
-      cb();
+    if (this.needDrain && this.pendingBytes <= Math.max(this.sendWindow, MIN_QUEUE)) {
+      this.needDrain = false;
+      this.emit('drain');
     }
   }
 
   /** @internal the FIN went out */
   finished(): void {
     this.finSent = true;
-    const cb = this.finalCb;
-    this.finalCb = null;
-    cb?.();
     this.closeIfDone();
   }
 
@@ -142,7 +171,11 @@ export class MuxStream extends Duplex {
     if (payload.length > 0) {
       if (this.received + payload.length - this.credited > this.window) return false;
       this.received += payload.length;
-      this.push(payload);
+      if (this.flowing && this.inboxBytes === 0 && !this.draining) this.emit('data', payload);
+      else {
+        this.inbox.push(payload);
+        this.inboxBytes += payload.length;
+      }
     }
     if (fin) this.receiveFin();
     else this.maybeCredit();
@@ -153,7 +186,7 @@ export class MuxStream extends Duplex {
   receiveFin(): void {
     if (this.finReceived) return;
     this.finReceived = true;
-    this.push(null);
+    if (this.flowing && this.inboxBytes === 0 && !this.draining) this.emitEnd();
     this.closeIfDone();
   }
 
@@ -163,8 +196,32 @@ export class MuxStream extends Duplex {
     this.destroy(code === ErrorCode.NORMAL ? undefined : new StreamResetError(code));
   }
 
+  private deliver(): void {
+    while (this.flowing && this.inbox.length > 0 && !this.destroyed) {
+      const chunk = this.inbox.shift()!;
+      this.inboxBytes -= chunk.length;
+      this.emit('data', chunk);
+    }
+    if (this.flowing && this.inboxBytes === 0 && this.finReceived) this.emitEnd();
+    else this.maybeCredit();
+  }
+
+  private emitEnd(): void {
+    if (this.endEmitted) return;
+    this.endEmitted = true;
+    this.emit('end');
+  }
+
   private closeIfDone(): void {
-    if (this.finSent && this.finReceived) this.session.forget(this);
+    if (!(this.finSent && this.finReceived) || this.destroyed) return;
+    this.session.forget(this);
+    this.emitClose();
+  }
+
+  private emitClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.emit('close');
   }
 
   /**
@@ -173,7 +230,7 @@ export class MuxStream extends Duplex {
    */
   private maybeCredit(): void {
     if (this.finReceived || this.destroyed) return;
-    const owed = this.received - this.readableLength - this.credited;
+    const owed = this.received - this.inboxBytes - this.credited;
     if (owed >= this.window / 4) {
       this.credited += owed;
       this.session.sendWindowUpdate(this.id, owed);

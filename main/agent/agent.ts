@@ -6,8 +6,8 @@ import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { MuxSession } from '../protocol/session.ts';
-import { MAX_MESSAGE } from '../protocol/frame.ts';
-import type { ControlMessage } from '../protocol/messages.ts';
+import { ErrorCode, MAX_MESSAGE } from '../protocol/frame.ts';
+import { decodeRequestHead, type ControlMessage, type RequestHead } from '../protocol/messages.ts';
 import type { MuxStream } from '../protocol/stream.ts';
 import { backoffDelay } from './backoff.ts';
 import { parseLocalAddr, type LocalAddr } from './local-addr.ts';
@@ -162,11 +162,17 @@ export class Agent extends EventEmitter<AgentEvents> {
   }
 
   /** @internal */
-  serve(stream: MuxStream): void {
-    const head = stream.head as { tunnel?: string } | null;
-    const b = head && typeof head.tunnel === 'string' ? this.tunnelsByName.get(head.tunnel) : undefined;
+  serve(stream: MuxStream, raw: Buffer): void {
+    let head: RequestHead;
+    try {
+      head = decodeRequestHead(raw);
+    } catch {
+      this.logger.warn('stream head is malformed', { stream: stream.id });
+      return stream.reset(ErrorCode.PROTOCOL);
+    }
+    const b = this.tunnelsByName.get(head.tunnel);
     if (!b) return stream.reset();
-    serveStream(stream, b.local, this.pools, this.listenerCount('request') ? (e) => this.emit('request', e) : undefined);
+    serveStream(stream, head, b.local, this.pools, this.listenerCount('request') ? (e) => this.emit('request', e) : undefined);
   }
 
   /** @internal recompute the agent's state from its connections */
@@ -249,7 +255,7 @@ class Connection {
     const o = this.agent.options;
     const session = new MuxSession(ws, { client: true, heartbeatMs: o.heartbeatMs, toleranceMs: o.toleranceMs, log: this.agent.logger });
     this.session = session;
-    session.on('stream', (s) => this.agent.serve(s));
+    session.on('stream', (s, head) => this.agent.serve(s, head));
     session.on('control', (m) => this.onControl(m));
     session.on('close', (reason) => {
       this.session = null;

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool, type Dispatcher } from 'undici';
 import type { MuxStream } from '../protocol/stream.ts';
 import { forward } from '../common/forward.ts';
-import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
+import { encodeResponseHead, type RequestHead } from '../protocol/messages.ts';
 import type { LocalAddr } from './local-addr.ts';
 import type { RequestLogEntry } from './types.ts';
 
@@ -33,20 +33,14 @@ export class LocalPools {
   }
 }
 
-export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPools, onLog: OnLog): void {
-  const head = stream.head as RequestHead;
-  if (!head || typeof head.method !== 'string' || typeof head.url !== 'string' || !Array.isArray(head.headers)) {
-    stream.reset();
-    return;
-  }
+export function serveStream(stream: MuxStream, head: RequestHead, target: LocalAddr, pools: LocalPools, onLog: OnLog): void {
   if (head.upgrade) return serveUpgrade(stream, head, target, onLog);
   const startedAt = Date.now();
-  const flat = head.headers.flat();
   let answered = false;
   let done = false;
   let abort: ((err: Error) => void) | null = null;
   let resume: (() => void) | null = null;
-  let resHeaders: [string, string][] = [];
+  let resHeaders: string[] = [];
   let resStatus = 0;
 
   const handler: Dispatcher.DispatchHandler = {
@@ -58,8 +52,8 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPo
       answered = true;
       resume = resumeFn;
       resStatus = status;
-      resHeaders = rawPairs(raw as Buffer[]);
-      stream.sendHeaders({ status, headers: resHeaders } satisfies ResponseHead);
+      resHeaders = rawStrings(raw as Buffer[]);
+      stream.sendHeaders(encodeResponseHead({ status, headers: resHeaders }));
       return true;
     },
     onData(chunk) {
@@ -87,7 +81,7 @@ export function serveStream(stream: MuxStream, target: LocalAddr, pools: LocalPo
   stream.on('close', stop);
   const hasBody = !(stream.finReceived && stream.readableLength === 0);
   try {
-    pools.get(target).dispatch({ path: head.url, method: head.method, headers: flat, body: hasBody ? bodyOf(stream) : null }, handler);
+    pools.get(target).dispatch({ path: head.url, method: head.method, headers: head.headers, body: hasBody ? bodyOf(stream) : null }, handler);
   } catch (err) {
     // Headers undici refuses (malformed by the visitor) end here as a 502, not a crash.
     handler.onError!(err as Error);
@@ -110,21 +104,20 @@ function bodyOf(stream: MuxStream): Readable {
 /** A WebSocket (or other) upgrade: node:http gives us the raw socket to splice with the stream. */
 function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, onLog: OnLog): void {
   const startedAt = Date.now();
-  const flat = head.headers.flat();
-  const req = http.request({ host: target.host, port: target.port, method: head.method, path: head.url, headers: flat, agent: false, setHost: false });
+  const req = http.request({ host: target.host, port: target.port, method: head.method, path: head.url, headers: head.headers, agent: false, setHost: false });
   let answered = false;
   req.on('response', (res) => {
     answered = true;
-    const headers = rawPairs(res.rawHeaders);
-    stream.sendHeaders({ status: res.statusCode ?? 502, headers } satisfies ResponseHead);
+    const headers = res.rawHeaders;
+    stream.sendHeaders(encodeResponseHead({ status: res.statusCode ?? 502, headers }));
     forward(res, stream);
     res.once('end', () => onLog?.(logEntry(head, startedAt, res.statusCode ?? 0, headers)));
     res.on('error', () => stream.reset());
   });
   req.on('upgrade', (res, socket, upHead) => {
     answered = true;
-    const headers = rawPairs(res.rawHeaders);
-    stream.sendHeaders({ status: res.statusCode ?? 101, headers } satisfies ResponseHead);
+    const headers = res.rawHeaders;
+    stream.sendHeaders(encodeResponseHead({ status: res.statusCode ?? 101, headers }));
     if (onLog) onLog(logEntry(head, startedAt, res.statusCode ?? 101, headers));
     if (upHead.length) stream.write(upHead);
     forward(socket, stream);
@@ -144,20 +137,20 @@ function serveUpgrade(stream: MuxStream, head: RequestHead, target: LocalAddr, o
 
 /** The local app could not be reached: the edge shows its 502 page, naming the cause. */
 function notAnswering(stream: MuxStream, err: Error & { code?: string }, head: RequestHead, startedAt: number, onLog: OnLog): void {
-  stream.sendHeaders({ status: 502, headers: [], error: err.code ?? err.message } satisfies ResponseHead);
+  stream.sendHeaders(encodeResponseHead({ status: 502, headers: [], error: err.code ?? err.message }));
   stream.resume();
   stream.end();
   if (onLog) onLog(logEntry(head, startedAt, 502, []));
 }
 
-/** Raw header lists (strings from node:http, Buffers from undici) as [name, value] pairs. */
-function rawPairs(raw: (string | Buffer)[]): [string, string][] {
-  const out: [string, string][] = [];
-  for (let i = 0; i < raw.length; i += 2) out.push([raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')]);
+/** undici's raw header list (Buffers) as strings, names and values alternating. */
+function rawStrings(raw: Buffer[]): string[] {
+  const out = new Array<string>(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw[i]!.toString('latin1');
   return out;
 }
 
-function logEntry(head: RequestHead, startedAt: number, status: number, resHeaders: [string, string][]): RequestLogEntry {
+function logEntry(head: RequestHead, startedAt: number, status: number, resHeaders: string[]): RequestLogEntry {
   return {
     id: randomUUID(),
     tunnel: head.tunnel,
@@ -167,14 +160,20 @@ function logEntry(head: RequestHead, startedAt: number, status: number, resHeade
     path: head.url,
     status,
     user: headerValue(head.headers, 'x-forwarded-email'),
-    requestHeaders: head.headers.map(([k, v]) => [k, maskHeader(k, v)]),
-    responseHeaders: resHeaders.map(([k, v]) => [k, maskHeader(k, v)]),
+    requestHeaders: maskedPairs(head.headers),
+    responseHeaders: maskedPairs(resHeaders),
   };
 }
 
-function headerValue(pairs: [string, string][], name: string): string | undefined {
-  for (const [k, v] of pairs) if (k.toLowerCase() === name) return v;
+function headerValue(flat: string[], name: string): string | undefined {
+  for (let i = 0; i < flat.length; i += 2) if (flat[i]!.toLowerCase() === name) return flat[i + 1];
   return undefined;
+}
+
+function maskedPairs(flat: string[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, maskHeader(flat[i]!, flat[i + 1]!)]);
+  return out;
 }
 
 /** The inspector shows headers, but never credentials. */

@@ -21,10 +21,13 @@ const HOP_BY_HOP = new Set([
   'x-request-id',
 ]);
 
-/** Raw header pairs from Node's flat rawHeaders, minus hop-by-hop, any named in Connection, and forged identity. */
-export function requestPairs(raw: string[], connection: string | undefined, keepUpgrade: boolean): [string, string][] {
+/**
+ * Node's rawHeaders (names and values alternating, as the protocol carries them), minus
+ * hop-by-hop headers, any named in Connection, and forged identity.
+ */
+export function requestHeaders(raw: string[], connection: string | undefined, keepUpgrade: boolean): string[] {
   const named = connection ? new Set(connection.toLowerCase().split(',').map((s) => s.trim())) : null;
-  const out: [string, string][] = [];
+  const out: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const lower = name.toLowerCase();
@@ -32,16 +35,17 @@ export function requestPairs(raw: string[], connection: string | undefined, keep
       if (!(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
     }
     if (isIdentity(lower)) continue;
-    out.push([name, raw[i + 1]!]);
+    out.push(name, raw[i + 1]!);
   }
   return out;
 }
 
-/** Map form (lower-case keys) for the traffic policy; back to pairs after it ran. */
-export function pairsToMap(pairs: [string, string][]): Record<string, string | string[]> {
+/** Map form (lower-case keys) for the traffic policy; back to a flat list after it ran. */
+export function flatToMap(flat: string[]): Record<string, string | string[]> {
   const map: Record<string, string | string[]> = {};
-  for (const [k, v] of pairs) {
-    const key = k.toLowerCase();
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = flat[i]!.toLowerCase();
+    const v = flat[i + 1]!;
     const prev = map[key];
     if (prev === undefined) map[key] = v;
     else if (Array.isArray(prev)) prev.push(v);
@@ -50,21 +54,21 @@ export function pairsToMap(pairs: [string, string][]): Record<string, string | s
   return map;
 }
 
-export function mapToPairs(map: Record<string, string | string[] | undefined>): [string, string][] {
-  const out: [string, string][] = [];
+export function mapToFlat(map: Record<string, string | string[] | undefined>): string[] {
+  const out: string[] = [];
   // for-in, not Object.entries: no array per header on the SSO hot path.
   for (const k in map) {
     const v = map[k];
     if (v === undefined) continue;
-    if (Array.isArray(v)) for (const x of v) out.push([k, x]);
-    else out.push([k, v]);
+    if (Array.isArray(v)) for (const x of v) out.push(k, x);
+    else out.push(k, v);
   }
   return out;
 }
 
 /** What the edge tells the app about the visitor's request; the request id also names it in the edge's logs. */
-export function addForwarded(pairs: [string, string][], clientIp: string, host: string, proto: string, requestId: string): void {
-  pairs.push(['X-Forwarded-For', clientIp], ['X-Forwarded-Host', host], ['X-Forwarded-Proto', proto], ['X-Request-Id', requestId]);
+export function addForwarded(headers: string[], clientIp: string, host: string, proto: string, requestId: string): void {
+  headers.push('X-Forwarded-For', clientIp, 'X-Forwarded-Host', host, 'X-Forwarded-Proto', proto, 'X-Request-Id', requestId);
 }
 
 /** Identity headers only the edge may set; a visitor's copy (any case, `_` for `-`) never passes. */
@@ -76,13 +80,13 @@ function isIdentity(lower: string): boolean {
 
 const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);
 
-/** Response header pairs flattened for res.writeHead, hop-by-hop removed. */
-export function responseFlat(pairs: [string, string][], keepUpgrade = false): string[] {
-  const flat: string[] = [];
-  for (const [k, v] of pairs) {
-    const lower = k.toLowerCase();
+/** Response headers (names and values alternating) for res.writeHead, hop-by-hop removed. */
+export function responseHeaders(headers: string[], keepUpgrade = false): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    const lower = headers[i]!.toLowerCase();
     if (RESPONSE_HOP.has(lower) && !(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
-    flat.push(k, v);
+    out.push(headers[i]!, headers[i + 1]!);
   }
-  return flat;
+  return out;
 }

@@ -6,11 +6,12 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Duplex } from 'node:stream';
 import type { Tunnel, TunnelRegistry } from './registry.ts';
 import { EdgeRequestContext, clientIpOf } from './context.ts';
-import { addForwarded, mapToPairs, pairsToMap, requestPairs, responseFlat } from './headers.ts';
+import { addForwarded, flatToMap, mapToFlat, requestHeaders, responseHeaders } from './headers.ts';
 import { htmlPage, pageHeaders } from '../common/html.ts';
 import { isReservedPath, mayBeReserved } from '../oidc/paths.ts';
 import { forward } from '../common/forward.ts';
-import type { RequestHead, ResponseHead } from '../protocol/messages.ts';
+import { decodeResponseHead, encodeRequestHead, type RequestHead, type ResponseHead } from '../protocol/messages.ts';
+import { ErrorCode } from '../protocol/frame.ts';
 import type { MuxStream } from '../protocol/stream.ts';
 import type { MuxSession } from '../protocol/session.ts';
 import type { HeaderMap, Reply, ResponseContext } from '../policy/types.ts';
@@ -31,14 +32,14 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   const clientIp = clientIpOf(req);
   const rid = randomUUID();
   if (env.accessLog) logAccess(env.log, t, req, res, rid, clientIp);
-  let pairs = requestPairs(req.rawHeaders, req.headers.connection, false);
+  let headers = requestHeaders(req.rawHeaders, req.headers.connection, false);
   // What the response phase needs: the whole context only when the policy has response rules,
   // else just the headers the request phase added (a rolled session cookie), so the rest of
   // the context is garbage before the app answers.
   let ctx: EdgeRequestContext | null = null;
-  let addToResponse: [string, string][] = [];
+  let addToResponse: string[] = [];
   if (t.policy) {
-    ctx = new EdgeRequestContext(req, t, pairsToMap(pairs), clientIp, false);
+    ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, false);
     try {
       const pending = t.policy.onRequest(ctx);
       if (pending) await pending;
@@ -47,18 +48,19 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
       return sendPage(res, 500, 'Gatehouse error', 'The tunnel\'s traffic policy failed on this request; the edge log has the details.');
     }
     if (ctx.replyValue) return writeReply(res, ctx.replyValue);
-    pairs = mapToPairs(ctx.headers);
+    headers = mapToFlat(ctx.headers);
     if (!t.policy.hasResponseRules) {
-      addToResponse = mapToPairs(ctx.responseHeaders);
+      addToResponse = mapToFlat(ctx.responseHeaders);
       ctx = null;
     }
   }
   if (reserved(req.url)) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
   const first = env.registry.pick(t);
   if (!first) return sendOffline(res, t);
-  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
+  addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  const head: RequestHead = { method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name };
+  const head = encodedHead(env, t, { method: req.method ?? 'GET', url: req.url ?? '/', headers, tunnel: t.name });
+  if (!head) return sendPage(res, 500, 'Gatehouse error', 'A header of this request cannot be forwarded (it contains a NUL character).');
   let stream: MuxStream | null = null;
   env.stats.inFlight++;
   res.once('close', () => {
@@ -77,23 +79,23 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     }
     stream = s;
     if (hasBody) forward(req, s);
-    s.once('headers', (head) => {
-      const h = head as ResponseHead;
+    s.once('headers', (raw) => {
+      const h = decodedHead(env, t, s, raw);
+      if (!h) return sendPage(res, 502, 'Tunnel error', 'The tunnel\'s agent sent a response this edge cannot read.');
       if (h.error) {
         s.resume();
         return sendPage(res, 502, 'App not answering', `The app at ${t.addr} is not answering (${h.error}). Start it, or check the address the tunnel points to.`);
       }
-      const flat = responseFlat(h.headers);
+      let flat = responseHeaders(h.headers);
       let status = h.status;
       if (ctx) {
-        const rc: ResponseContext = { status, headers: pairsToMap(h.headers) };
+        const rc: ResponseContext = { status, headers: flatToMap(h.headers) };
         Object.assign(rc.headers, mergeSetCookie(rc.headers, ctx.responseHeaders));
         t.policy!.onResponse(ctx, rc);
         status = rc.status;
-        flat.length = 0;
-        flat.push(...responseFlat(mapToPairs(rc.headers)));
+        flat = responseHeaders(mapToFlat(rc.headers));
       } else {
-        for (const [k, v] of addToResponse) flat.push(k, v);
+        for (const v of addToResponse) flat.push(v);
       }
       res.writeHead(status, flat);
       forward(s, res);
@@ -120,9 +122,9 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
 export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessage, socket: Duplex, early: Buffer): Promise<void> {
   env.stats.requests++;
   const clientIp = clientIpOf(req);
-  let pairs = requestPairs(req.rawHeaders, req.headers.connection, true);
+  let headers = requestHeaders(req.rawHeaders, req.headers.connection, true);
   if (t.policy) {
-    const ctx = new EdgeRequestContext(req, t, pairsToMap(pairs), clientIp, true);
+    const ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, true);
     try {
       await t.policy.onRequest(ctx);
     } catch (err) {
@@ -130,26 +132,29 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
       return writeRawReply(socket, { status: 500, body: 'traffic policy failed' });
     }
     if (ctx.replyValue) return writeRawReply(socket, ctx.replyValue);
-    pairs = mapToPairs(ctx.headers);
+    headers = mapToFlat(ctx.headers);
   }
   if (reserved(req.url)) return writeRawReply(socket, { status: 404, body: 'Not found' });
   const session = env.registry.pick(t);
   if (!session) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
-  addForwarded(pairs, clientIp, req.headers.host ?? t.hostname, env.scheme, randomUUID());
+  addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, randomUUID());
+  const head = encodedHead(env, t, { method: req.method ?? 'GET', url: req.url ?? '/', headers, tunnel: t.name, upgrade: true });
+  if (!head) return writeRawReply(socket, { status: 500, body: 'A header of this request cannot be forwarded.' });
   let stream: MuxStream;
   try {
-    stream = session.openStream({ method: req.method ?? 'GET', url: req.url ?? '/', headers: pairs, tunnel: t.name, upgrade: true } satisfies RequestHead, false);
+    stream = session.openStream(head, false);
   } catch {
     return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
   }
   if (early.length) stream.write(early);
-  stream.once('headers', (head) => {
-    const h = head as ResponseHead;
+  stream.once('headers', (raw) => {
+    const h = decodedHead(env, t, stream, raw);
+    if (!h) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent sent a response this edge cannot read.' });
     if (h.error) {
       stream.reset();
       return writeRawReply(socket, { status: 502, body: `The app at ${t.addr} is not answering (${h.error}).` });
     }
-    socket.write(rawHead(h.status, responseFlat(h.headers, h.status === 101)));
+    socket.write(rawHead(h.status, responseHeaders(h.headers, h.status === 101)));
     forward(socket, stream);
     forward(stream, socket);
   });
@@ -157,6 +162,27 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   socket.on('error', abort);
   socket.on('close', abort);
   stream.on('error', () => socket.destroy());
+}
+
+/** The request head for the wire; null (logged) when a policy put a NUL into a header. */
+function encodedHead(env: ProxyEnv, t: Tunnel, head: RequestHead): Buffer | null {
+  try {
+    return encodeRequestHead(head);
+  } catch (err) {
+    env.log.warn('request not forwarded', { tunnel: t.name, err: err as Error });
+    return null;
+  }
+}
+
+/** The agent's response head; null (stream reset, logged) when it is not one. */
+function decodedHead(env: ProxyEnv, t: Tunnel, s: MuxStream, raw: Buffer): ResponseHead | null {
+  try {
+    return decodeResponseHead(raw);
+  } catch (err) {
+    env.log.warn('agent sent a malformed response head', { tunnel: t.name, err: err as Error });
+    s.reset(ErrorCode.PROTOCOL);
+    return null;
+  }
 }
 
 /** Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did. */
@@ -193,7 +219,7 @@ function rawHead(status: number, flat: string[]): string {
 /** A reply written straight to a socket (an upgrade the edge refuses), then the connection closes. */
 export function writeRawReply(socket: Duplex, r: Reply): void {
   const body = r.body === undefined ? Buffer.alloc(0) : Buffer.from(r.body);
-  const flat = responseFlat(mapToPairs({ ...r.headers, 'content-length': String(body.length) }));
+  const flat = responseHeaders(mapToFlat({ ...r.headers, 'content-length': String(body.length) }));
   flat.push('Connection', 'close');
   socket.end(Buffer.concat([Buffer.from(rawHead(r.status, flat)), body]));
 }
@@ -202,7 +228,7 @@ function writeReply(res: ServerResponse, r: Reply): void {
   const body = r.body === undefined ? '' : r.body;
   const headers: HeaderMap = { ...r.headers };
   if (headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(r.status, responseFlat(mapToPairs(headers)));
+  res.writeHead(r.status, responseHeaders(mapToFlat(headers)));
   res.end(body);
 }
 

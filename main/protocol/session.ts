@@ -32,7 +32,8 @@ export interface SessionOptions {
 }
 
 export interface SessionEvents {
-  stream: [stream: MuxStream];
+  /** A stream the peer opened, with its head (encoded; messages.ts decodes it). */
+  stream: [stream: MuxStream, head: Buffer];
   control: [msg: ControlMessage];
   goaway: [code: number];
   close: [reason: string];
@@ -106,14 +107,14 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     return this.streams.size;
   }
 
-  /** Open a stream and send its head with SYN; `fin` when there is no body to follow (saves a frame). */
-  openStream(head: unknown, fin = false): MuxStream {
+  /** Open a stream and send its (encoded) head with SYN; `fin` when there is no body to follow (saves a frame). */
+  openStream(head: Buffer, fin = false): MuxStream {
     if (this.isDraining) throw new Error('tunnel connection is closing');
     const id = this.nextId;
     this.nextId += 2;
-    const stream = new MuxStream(this, id, this.window, head);
+    const stream = new MuxStream(this, id, this.window);
     this.streams.set(id, stream);
-    this.queueUrgent(FrameType.HEADERS, fin ? Flag.SYN | Flag.FIN : Flag.SYN, id, encodeJson(head));
+    this.queueUrgent(FrameType.HEADERS, fin ? Flag.SYN | Flag.FIN : Flag.SYN, id, head);
     if (fin) stream.finQueued = stream.finSent = true;
     return stream;
   }
@@ -147,8 +148,8 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   // --- used by MuxStream ---
 
   /** @internal */
-  sendHeaders(stream: MuxStream, head: unknown): void {
-    this.queueUrgent(FrameType.HEADERS, 0, stream.id, encodeJson(head));
+  sendHeaders(stream: MuxStream, head: Buffer): void {
+    this.queueUrgent(FrameType.HEADERS, 0, stream.id, head);
   }
 
   /** @internal */
@@ -342,14 +343,8 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   }
 
   private onHeaders(f: Frame): void {
-    let head: unknown;
-    try {
-      head = decodeJson(f.payload);
-    } catch {
-      this.log.warn('stream head is not valid JSON', { stream: f.streamId });
-      this.sendReset(f.streamId, ErrorCode.PROTOCOL);
-      return;
-    }
+    // Heads go to the stream's user undecoded: their format is the edge's and agent's business.
+    // A user keeps no reference once decoded, so the slice does not pin the message.
     if (f.flags & Flag.SYN) {
       const peerParity = this.nextId % 2 === 1 ? 0 : 1;
       if (f.streamId % 2 !== peerParity || f.streamId <= this.lastPeerId) {
@@ -360,16 +355,16 @@ export class MuxSession extends EventEmitter<SessionEvents> {
         this.sendReset(f.streamId, ErrorCode.REFUSED);
         return;
       }
-      const s = new MuxStream(this, f.streamId, this.window, head);
+      const s = new MuxStream(this, f.streamId, this.window);
       this.streams.set(f.streamId, s);
       // FIN with the head (no body): known before anyone reads, so a GET needs no body plumbing.
       if (f.flags & Flag.FIN) s.receiveFin();
-      this.emit('stream', s);
+      this.emit('stream', s, f.payload);
       return;
     }
     const s = this.streams.get(f.streamId);
     if (!s) return this.sendReset(f.streamId, ErrorCode.PROTOCOL);
-    s.emit('headers', head);
+    s.emit('headers', f.payload);
   }
 
   private onWindowUpdate(f: Frame): void {

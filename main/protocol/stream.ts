@@ -26,8 +26,8 @@ export class StreamResetError extends Error {
 }
 
 export interface MuxStreamEvents {
-  /** The response head (edge side). */
-  headers: [head: unknown];
+  /** The response head, encoded (edge side). */
+  headers: [head: Buffer];
   data: [chunk: Buffer];
   end: [];
   drain: [];
@@ -37,8 +37,6 @@ export interface MuxStreamEvents {
 
 export class MuxStream extends EventEmitter<MuxStreamEvents> {
   readonly id: number;
-  /** Request head for streams the peer opened. */
-  readonly head: unknown;
   /** @internal session bookkeeping, read by MuxSession's scheduler. */
   sendWindow: number;
   pending: Buffer[] = [];
@@ -61,13 +59,12 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
   private readonly session: MuxSession;
   private readonly window: number;
 
-  constructor(session: MuxSession, id: number, window: number, head: unknown) {
+  constructor(session: MuxSession, id: number, window: number) {
     super();
     this.session = session;
     this.id = id;
     this.window = window;
     this.sendWindow = window;
-    this.head = head;
   }
 
   /** Received bytes the consumer has not taken yet. */
@@ -75,8 +72,8 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
     return this.inboxBytes;
   }
 
-  /** Send a HEADERS frame (the response head) ahead of any body bytes. */
-  sendHeaders(head: unknown): void {
+  /** Send a HEADERS frame (the encoded response head) ahead of any body bytes. */
+  sendHeaders(head: Buffer): void {
     this.session.sendHeaders(this, head);
   }
 

@@ -11,7 +11,7 @@ import {
   type OidcShared,
   registryKey,
 } from './context.ts';
-import { appendSetCookie, deleteCookie, readCookies, stripOwnCookies } from './cookies.ts';
+import { appendSetCookie, deleteCookie, takeOwnCookies } from './cookies.ts';
 import { createDiscovery } from './discovery.ts';
 import { identityHeaders, stripIdentityHeaders } from './identity.ts';
 import { startLogin } from './login.ts';
@@ -72,7 +72,8 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     stripIdentityHeaders(ctx.headers);
     if (mayBeReserved(ctx.target) && isReservedPath(ctx.url.pathname)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
     const now = nowSec();
-    const session = openSession(readCookies(ctx.headers, e.sessionCookie), {
+    // The app never sees Gatehouse's cookies; the session cookie's values are read on the way out.
+    const session = openSession(takeOwnCookies(ctx.headers, e.sessionCookie), {
       sealer: sh.sealer,
       host: tunnel.hostname,
       cookieName: e.sessionCookie,
@@ -80,7 +81,6 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
       limits,
       now,
     });
-    stripOwnCookies(ctx.headers);
     if (!session) return noSession(ctx, false);
     if (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) return refreshThenAdmit(ctx, session, now);
     admit(ctx, session, now, false);

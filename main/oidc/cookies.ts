@@ -28,15 +28,23 @@ export function readCookies(headers: HeaderMap, name: string): string[] {
   return out;
 }
 
-/** Removes every Gatehouse cookie from the Cookie header the app will see. */
-export function stripOwnCookies(headers: HeaderMap): void {
+/**
+ * The values sent under `name`, and every Gatehouse cookie removed from the Cookie header the app
+ * will see: one pass, as this runs on every signed-in request.
+ */
+export function takeOwnCookies(headers: HeaderMap, name: string): string[] {
   const lines = headerValues(headers['cookie']);
-  if (lines.length === 0) return;
+  const found: string[] = [];
+  if (lines.length === 0) return found;
   // The common case: the browser sends only our session cookie.
-  const only = lines.length === 1 && !lines[0]!.includes(';') ? lines[0]! : null;
-  if (only !== null && isOwnCookieName(only.slice(0, Math.max(0, only.indexOf('='))).trim())) {
+  if (lines.length === 1 && !lines[0]!.includes(';')) {
+    const line = lines[0]!;
+    const eq = line.indexOf('=');
+    const n = (eq < 0 ? line : line.slice(0, eq)).trim();
+    if (!isOwnCookieName(n)) return found;
     delete headers['cookie'];
-    return;
+    if (eq >= 0 && n === name) found.push(line.slice(eq + 1).trim());
+    return found;
   }
   const kept: string[] = [];
   for (const line of lines) {
@@ -44,12 +52,19 @@ export function stripOwnCookies(headers: HeaderMap): void {
       const trimmed = part.trim();
       if (!trimmed) continue;
       const eq = trimmed.indexOf('=');
-      const name = eq < 0 ? trimmed : trimmed.slice(0, eq).trim();
-      if (!isOwnCookieName(name)) kept.push(trimmed);
+      const n = eq < 0 ? trimmed : trimmed.slice(0, eq).trim();
+      if (!isOwnCookieName(n)) kept.push(trimmed);
+      else if (eq >= 0 && n === name) found.push(trimmed.slice(eq + 1).trim());
     }
   }
   if (kept.length === 0) delete headers['cookie'];
   else headers['cookie'] = kept.join('; ');
+  return found;
+}
+
+/** Removes every Gatehouse cookie from the Cookie header the app will see. */
+export function stripOwnCookies(headers: HeaderMap): void {
+  takeOwnCookies(headers, '');
 }
 
 export interface CookieOptions {

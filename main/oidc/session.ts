@@ -101,8 +101,12 @@ export function rollAfterSec(limits: SessionLimits): number {
   return Math.max(1, Math.min(60, Math.floor(limits.idleSec / 10)));
 }
 
+/** Sessions already checked: the sealer hands back the same frozen object for the same cookie. */
+const checked = new WeakSet<object>();
+
 function validSession(v: unknown): SessionData | null {
   if (typeof v !== 'object' || v === null) return null;
+  if (checked.has(v)) return v as SessionData;
   const s = v as Record<string, unknown>;
   const optStr = (k: string) => s[k] === undefined || typeof s[k] === 'string';
   if (s['v'] !== 1 || typeof s['cfg'] !== 'string' || typeof s['sub'] !== 'string' || !s['sub']) return null;
@@ -111,5 +115,6 @@ function validSession(v: unknown): SessionData | null {
   if (s['ev'] !== undefined && s['ev'] !== 1) return null;
   const g = s['groups'];
   if (g !== undefined && !(Array.isArray(g) && g.every((x) => typeof x === 'string'))) return null;
+  if (Object.isFrozen(s)) checked.add(s);
   return s as unknown as SessionData;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emailDomain, isAllowed } from '../../main/oidc/access.ts';
-import { isOwnCookieName, readCookies, stripOwnCookies } from '../../main/oidc/cookies.ts';
+import { isOwnCookieName, readCookies, stripOwnCookies, takeOwnCookies } from '../../main/oidc/cookies.ts';
 import { headerValue, identityFromClaims, setIdentityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
 import { isReservedPath, mayBeReserved } from '../../main/oidc/paths.ts';
 import type { HeaderMap, Identity } from '../../main/policy/types.ts';
@@ -54,6 +54,21 @@ test('Gatehouse cookies are removed from what the app sees; others are kept', ()
   assert.equal(only['cookie'], undefined);
   assert.ok(isOwnCookieName('__GATEHOUSE_SESSION'));
   assert.ok(!isOwnCookieName('gatehouse_session'));
+});
+
+test('takeOwnCookies reads the session values and strips every Gatehouse cookie in one pass', () => {
+  const h: HeaderMap = { cookie: ['a=1; __gatehouse_session=x; __gatehouse_txn=z', ' __gatehouse_session = y ;b=2'] };
+  assert.deepEqual(takeOwnCookies(h, '__gatehouse_session'), ['x', 'y'], 'every value, in order (a sibling host may plant one)');
+  assert.equal(h['cookie'], 'a=1; b=2');
+  const only: HeaderMap = { cookie: '__gatehouse_session=tok' };
+  assert.deepEqual(takeOwnCookies(only, '__gatehouse_session'), ['tok']);
+  assert.equal(only['cookie'], undefined);
+  const otherAction: HeaderMap = { cookie: '__gatehouse_session_team=t' };
+  assert.deepEqual(takeOwnCookies(otherAction, '__gatehouse_session'), [], "another action's cookie is not this one's");
+  assert.equal(otherAction['cookie'], undefined, 'but the app still never sees it');
+  const foreign: HeaderMap = { cookie: 'app=1' };
+  assert.deepEqual(takeOwnCookies(foreign, '__gatehouse_session'), []);
+  assert.equal(foreign['cookie'], 'app=1');
 });
 
 test('claims become an identity; groups from the configured claim', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startApp, startTestEdge, startTestAgent, startTunnel, request, TOKEN } from '../support/tunnel.ts';
 import { Agent } from '../../main/agent/agent.ts';
-import { encodeHeader, FrameType, Flag } from '../../main/protocol/frame.ts';
+import { encodeHeader, ErrorCode, FrameType, Flag } from '../../main/protocol/frame.ts';
 import type { AgentStateEvent } from '../../main/agent/types.ts';
 import http from 'node:http';
 import type net from 'node:net';
@@ -136,7 +136,7 @@ test('malformed frames close that agent connection with a protocol error; the ed
   }
 });
 
-test('data on an unknown stream and a window overflow reset that stream only', async () => {
+test('data on an unknown stream, a window overflow and an unreadable request head reset that stream only', async () => {
   // A fake edge that speaks the protocol by hand to a real agent.
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   await new Promise((r) => wss.once('listening', r));
@@ -151,18 +151,24 @@ test('data on an unknown stream and a window overflow reset that stream only', a
   ws.send(Buffer.concat([encodeHeader(FrameType.DATA, 0, 8, 3), Buffer.from('abc')]));
   // A huge window update on an unknown stream is ignored; the connection stays up.
   ws.send(encodeHeader(FrameType.WINDOW_UPDATE, 0, 8, 0x7fffffff));
+  // A new stream whose head is not one (JSON from some other protocol) → RST with PROTOCOL.
+  const notAHead = Buffer.from('{"method":"GET","url":"/"}');
+  ws.send(Buffer.concat([encodeHeader(FrameType.HEADERS, Flag.SYN | Flag.FIN, 2, notAHead.length), notAHead]));
   await new Promise((r) => setTimeout(r, 100));
   const frames = Buffer.concat(got);
   let sawReset = false;
+  let headReset = -1;
   for (let off = 0; off + 12 <= frames.length; ) {
     const type = frames[off + 1]!;
     const flags = frames.readUInt16BE(off + 2);
     const id = frames.readUInt32BE(off + 4);
     const len = frames.readUInt32BE(off + 8);
     if (type === FrameType.WINDOW_UPDATE && flags & Flag.RST && id === 8) sawReset = true;
+    if (type === FrameType.WINDOW_UPDATE && flags & Flag.RST && id === 2) headReset = len;
     off += 12 + (type === FrameType.DATA || type === FrameType.HEADERS || type === FrameType.CONTROL ? len : 0);
   }
   assert.ok(sawReset, 'agent reset the unknown stream');
+  assert.equal(headReset, ErrorCode.PROTOCOL, 'agent reset the stream with the unreadable head');
   assert.equal(ws.readyState, WebSocket.OPEN);
   await agent.close(0);
   wss.close();

@@ -4,6 +4,11 @@ import type { IncomingMessage } from 'node:http';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
+/** The addresses a local-only API may listen on: the ones its Host check lets through. */
+export function isGuardedLoopback(host: string): boolean {
+  return LOOPBACK.has(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host.toLowerCase());
+}
+
 export function isLoopbackHost(req: IncomingMessage, port: number): boolean {
   const host = req.headers.host?.toLowerCase();
   if (!host) return false;

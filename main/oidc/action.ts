@@ -1,6 +1,6 @@
 // The openid-connect action at the edge: reserved paths, the session check, the redirect or 401
 // for visitors without a session, allow-lists, identity headers, and the rolling session cookie.
-import type { HttpRequestAction, Identity, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../policy/types.ts';
+import type { HeaderMap, HttpRequestAction, Identity, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../policy/types.ts';
 import { isAllowed } from './access.ts';
 import {
   type ActionEntry,
@@ -11,7 +11,7 @@ import {
   type OidcShared,
   registryKey,
 } from './context.ts';
-import { appendSetCookie, deleteCookie, takeOwnCookies } from './cookies.ts';
+import { appendSetCookie, deleteCookie, readCookies, takeOwnCookies } from './cookies.ts';
 import { createDiscovery } from './discovery.ts';
 import { identityHeaders, stripIdentityHeaders } from './identity.ts';
 import { startLogin } from './login.ts';
@@ -73,6 +73,8 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     if (mayBeReserved(ctx.target) && isReservedPath(ctx.url.pathname)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
     const now = nowSec();
     // The app never sees Gatehouse's cookies; the session cookie's values are read on the way out.
+    // What the browser sent is kept for a login, which adds to its pending transactions.
+    const sent = ctx.headers['cookie'];
     const session = openSession(takeOwnCookies(ctx.headers, e.sessionCookie), {
       sealer: sh.sealer,
       host: tunnel.hostname,
@@ -81,12 +83,12 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
       limits,
       now,
     });
-    if (!session) return noSession(ctx, false);
-    if (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) return refreshThenAdmit(ctx, session, now);
+    if (!session) return noSession(ctx, sent, false);
+    if (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) return refreshThenAdmit(ctx, sent, session, now);
     admit(ctx, session, now, false);
   }
 
-  async function refreshThenAdmit(ctx: RequestContext, session: SessionData, now: number): Promise<void> {
+  async function refreshThenAdmit(ctx: RequestContext, sent: Cookies, session: SessionData, now: number): Promise<void> {
     const r = await refreshUserinfo(session, now);
     if (r === 'unavailable') {
       ctx.reply(
@@ -98,14 +100,14 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
       );
       return;
     }
-    if (r === 'ended') return noSession(ctx, true);
+    if (r === 'ended') return noSession(ctx, sent, true);
     admit(ctx, r, now, true);
   }
 
-  /** `ended`: a session just ended by the userinfo check, whose cookie must go. */
-  async function noSession(ctx: RequestContext, ended: boolean): Promise<void> {
+  /** `sent`: the Cookie header as the browser sent it; `ended`: a session just ended by the userinfo check, whose cookie must go. */
+  async function noSession(ctx: RequestContext, sent: Cookies, ended: boolean): Promise<void> {
     if (config.allowCorsPreflight && isCorsPreflight(ctx)) return;
-    const reply = await unauthenticatedReply(ctx);
+    const reply = await unauthenticatedReply(ctx, sent);
     if (ended) appendSetCookie((reply.headers ??= {}), deleteCookie(e.sessionCookie, secure));
     ctx.reply(reply);
   }
@@ -130,18 +132,19 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     if (!changed && now - session.last < rollAfter) return;
     // Re-sealed with `last: now`. A client that ignores Set-Cookie (a script, a load tester)
     // keeps sending the stale cookie: seal it once per second, not once per request.
-    if (changed || k.rolledAt !== now) {
+    // (A refreshed session is a new object, so its record has not rolled yet.)
+    if (k.rolledAt !== now) {
       k.rolled = fitSessionCookie(sh, e, { ...session, last: now });
       k.rolledAt = now;
     }
     if (k.rolled) appendSetCookie(ctx.responseHeaders, k.rolled);
   }
 
-  async function unauthenticatedReply(ctx: RequestContext): Promise<Reply> {
+  async function unauthenticatedReply(ctx: RequestContext, sent: Cookies): Promise<Reply> {
     const ret = safeReturnPath(ctx.url.pathname + ctx.url.search);
     const json = wantsJson(ctx);
     if (ctx.isUpgrade || json || !isNavigation(ctx)) return unauthenticated(json, loginPath(ret));
-    return startLogin(sh, e, ctx, ret);
+    return startLogin(sh, e, ret, readCookies({ cookie: sent }, e.txnCookie));
   }
 
   function denied(who: string, updated: SessionData | null): Reply {
@@ -193,6 +196,8 @@ function isNavigation(ctx: RequestContext): boolean {
   const mode = header(ctx, 'sec-fetch-mode');
   return mode === '' || mode === 'navigate' || mode === 'nested-navigate';
 }
+
+type Cookies = HeaderMap['cookie'];
 
 /** Per opened session: its identity, identity headers, access decision and last re-sealed cookie. */
 interface Known {

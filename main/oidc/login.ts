@@ -2,16 +2,17 @@
 // cookie that binds it to this browser, and the redirect to the IdP with the central redirect URI.
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
-import type { Reply, RequestContext } from '../policy/types.ts';
+import type { Reply } from '../policy/types.ts';
 import { type ActionEntry, type OidcShared } from './context.ts';
-import { readCookies, serializeCookie } from './cookies.ts';
+import { serializeCookie } from './cookies.ts';
 import { IssuerError } from './discovery.ts';
 import { redirect, renderPage } from './pages.ts';
 import { nowSec } from './session.ts';
 import { RESERVED_AUTHZ_PARAMS } from '../policy/actions/openid-connect.ts';
 import { addTxnId, parseTxnCookie, sealState, TXN_TTL_SEC, type Transaction } from './transaction.ts';
 
-export async function startLogin(sh: OidcShared, e: ActionEntry, ctx: RequestContext, ret: string): Promise<Reply> {
+/** `pendingTxn`: the txn cookie values the browser sent (its logins in other tabs, which stay valid). */
+export async function startLogin(sh: OidcShared, e: ActionEntry, ret: string, pendingTxn: string[]): Promise<Reply> {
   let config: oidc.Configuration;
   try {
     config = await e.discovery.get();
@@ -41,7 +42,7 @@ export async function startLogin(sh: OidcShared, e: ActionEntry, ctx: RequestCon
     code_challenge_method: 'S256',
   });
   const url = oidc.buildAuthorizationUrl(config, params);
-  const pending = parseTxnCookie(readCookies(ctx.headers, e.txnCookie));
+  const pending = parseTxnCookie(pendingTxn);
   const txnCookie = serializeCookie(e.txnCookie, addTxnId(pending, txn.id), {
     secure: e.secure,
     maxAgeSec: TXN_TTL_SEC,

@@ -20,7 +20,7 @@ export async function handleReserved(sh: OidcShared, e: ActionEntry, ctx: Reques
   const q = ctx.url.searchParams;
   switch (ctx.url.pathname) {
     case LOGIN_PATH:
-      return startLogin(sh, e, ctx, safeReturnPath(q.get('redirect_path')));
+      return startLogin(sh, e, safeReturnPath(q.get('redirect_path')), readCookies(ctx.headers, e.txnCookie));
     case '/.gatehouse/logout':
       return logout(sh, e, safeReturnPath(q.get('redirect_path')));
     case '/.gatehouse/handoff':

@@ -99,6 +99,19 @@ describe('visitors without a session', { timeout: 60_000 }, () => {
     assert.doesNotMatch(txn, /Secure/);
   });
 
+  test('a login started in a second tab keeps the first one pending (both ids in the txn cookie)', async () => {
+    const txnOf = (res: Res) => {
+      const line = [res.headers['set-cookie'] ?? []].flat().find((c) => c.startsWith('__gatehouse_txn='));
+      assert.ok(line, 'txn cookie set');
+      return line.slice('__gatehouse_txn='.length).split(';')[0]!;
+    };
+    const first = txnOf(await request(host('app1'), '/tab-one'));
+    const second = txnOf(await request(host('app1'), '/tab-two', { headers: { cookie: `__gatehouse_txn=${first}` } }));
+    const ids = second.split('.');
+    assert.equal(ids.length, 2, `both logins pending: ${second}`);
+    assert.equal(ids[0], first);
+  });
+
   test('non-GET, JSON, XHR, CORS fetches and upgrades get 401; none reaches the app', async () => {
     const before = edge.appRequests.length;
     const cases: Array<{ method?: string; headers?: Record<string, string> }> = [

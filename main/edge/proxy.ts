@@ -8,7 +8,7 @@ import type { Tunnel, TunnelRegistry } from './registry.ts';
 import { EdgeRequestContext, clientIpOf } from './context.ts';
 import { addForwarded, flatToMap, mapToFlat, requestHeaders, responseHeaders } from './headers.ts';
 import { htmlPage, pageHeaders } from '../common/html.ts';
-import { isReservedPath, mayBeReserved } from '../oidc/paths.ts';
+import { isReservedTarget } from '../oidc/paths.ts';
 import { forward } from '../common/forward.ts';
 import { decodeResponseHead, encodeRequestHead, type RequestHead, type ResponseHead } from '../protocol/messages.ts';
 import { ErrorCode } from '../protocol/frame.ts';
@@ -54,7 +54,8 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
       ctx = null;
     }
   }
-  if (reserved(req.url)) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
+  // Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did.
+  if (isReservedTarget(req.url ?? '/')) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
   const first = env.registry.pick(t);
   if (!first) return sendOffline(res, t);
   addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
@@ -134,7 +135,7 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     if (ctx.replyValue) return writeRawReply(socket, ctx.replyValue);
     headers = mapToFlat(ctx.headers);
   }
-  if (reserved(req.url)) return writeRawReply(socket, { status: 404, body: 'Not found' });
+  if (isReservedTarget(req.url ?? '/')) return writeRawReply(socket, { status: 404, body: 'Not found' });
   const session = env.registry.pick(t);
   if (!session) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
   addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, randomUUID());
@@ -183,13 +184,6 @@ function decodedHead(env: ProxyEnv, t: Tunnel, s: MuxStream, raw: Buffer): Respo
     s.reset(ErrorCode.PROTOCOL);
     return null;
   }
-}
-
-/** Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did. */
-function reserved(url: string | undefined): boolean {
-  if (!url || !mayBeReserved(url)) return false;
-  const q = url.indexOf('?');
-  return isReservedPath(q < 0 ? url : url.slice(0, q));
 }
 
 function logAccess(log: Logger, t: Tunnel, req: IncomingMessage, res: ServerResponse, rid: string, ip: string): void {

@@ -18,7 +18,7 @@ import { startLogin } from './login.ts';
 import { renderPage, unauthenticated } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
 import { fitSessionCookie, handleReserved } from './reserved.ts';
-import { isReservedPath, mayBeReserved } from './paths.ts';
+import { isReservedTarget } from './paths.ts';
 import { identityOf, nowSec, openSession, rollAfterSec, type SessionData } from './session.ts';
 import { createUserinfoRefresher } from './userinfo.ts';
 
@@ -70,7 +70,7 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
 
   function gate(ctx: RequestContext): Promise<void> | void {
     stripIdentityHeaders(ctx.headers);
-    if (mayBeReserved(ctx.target) && isReservedPath(ctx.url.pathname)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
+    if (isReservedTarget(ctx.target)) return handleReserved(sh, e, ctx).then((reply) => ctx.reply(reply));
     const now = nowSec();
     // The app never sees Gatehouse's cookies; the session cookie's values are read on the way out.
     // What the browser sent is kept for a login, which adds to its pending transactions.

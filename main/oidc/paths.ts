@@ -29,3 +29,13 @@ export function isReservedPath(pathname: string): boolean {
   }
   return decoded.toLowerCase().replace(/\\/g, '/').startsWith(RESERVED_PREFIX);
 }
+
+/** True for a raw request target whose path, as a URL parser resolves it (`..`, `\\`, `%2e`), is reserved. */
+export function isReservedTarget(target: string): boolean {
+  if (!mayBeReserved(target)) return false;
+  try {
+    return isReservedPath(new URL(target, 'http://x').pathname);
+  } catch {
+    return true; // unparseable, and it mentions gatehouse: refuse rather than forward
+  }
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { emailDomain, isAllowed } from '../../main/oidc/access.ts';
 import { isOwnCookieName, readCookies, stripOwnCookies, takeOwnCookies } from '../../main/oidc/cookies.ts';
 import { headerValue, identityFromClaims, setIdentityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
-import { isReservedPath, mayBeReserved } from '../../main/oidc/paths.ts';
+import { isReservedPath, isReservedTarget, mayBeReserved } from '../../main/oidc/paths.ts';
 import type { HeaderMap, Identity } from '../../main/policy/types.ts';
 
 test('every visitor-supplied identity header is stripped: any case, `_` for `-`', () => {
@@ -111,4 +111,9 @@ test('the cheap pre-check never rules out a target that parses to a reserved pat
     assert.ok(mayBeReserved(t), t);
   }
   for (const t of ['/', '/api/items?id=1', '/static/app.js']) assert.ok(!mayBeReserved(t), t);
+});
+
+test('a raw target is reserved as the URL parser resolves it, the same for the edge and the OIDC action', () => {
+  for (const t of ['/.gatehouse/login?x=1', '/a/../.gatehouse/login', '/x/..\\.gatehouse\\login', '/./.gatehouse/x', '/.%67atehouse/x']) assert.ok(isReservedTarget(t), t);
+  for (const t of ['/', '/gatehouse/login', '/a/.gatehouse/x', '/api?next=/.gatehouse/login']) assert.ok(!isReservedTarget(t), t);
 });

@@ -1,4 +1,4 @@
-import { IDENTITY_HEADERS } from '../oidc/identity.ts';
+import { isIdentityHeader } from '../oidc/identity.ts';
 
 // Header hygiene on the way through the edge: hop-by-hop headers stop here (RFC 9110 §7.6.1),
 // and X-Forwarded-* are set from what the edge saw, never trusted from the visitor.
@@ -34,7 +34,7 @@ export function requestHeaders(raw: string[], connection: string | undefined, ke
     if (HOP_BY_HOP.has(lower) || named?.has(lower)) {
       if (!(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
     }
-    if (isIdentity(lower)) continue;
+    if (isIdentityHeader(name)) continue; // only the edge may set these
     out.push(name, raw[i + 1]!);
   }
   return out;
@@ -69,13 +69,6 @@ export function mapToFlat(map: Record<string, string | string[] | undefined>): s
 /** What the edge tells the app about the visitor's request; the request id also names it in the edge's logs. */
 export function addForwarded(headers: string[], clientIp: string, host: string, proto: string, requestId: string): void {
   headers.push('X-Forwarded-For', clientIp, 'X-Forwarded-Host', host, 'X-Forwarded-Proto', proto, 'X-Request-Id', requestId);
-}
-
-/** Identity headers only the edge may set; a visitor's copy (any case, `_` for `-`) never passes. */
-const IDENTITY = new Set<string>(IDENTITY_HEADERS);
-
-function isIdentity(lower: string): boolean {
-  return lower.startsWith('x') && (IDENTITY.has(lower) || (lower.includes('_') && IDENTITY.has(lower.replaceAll('_', '-'))));
 }
 
 const RESPONSE_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'proxy-connection', 'trailer', 'upgrade']);

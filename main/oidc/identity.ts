@@ -11,19 +11,18 @@ export const IDENTITY_HEADERS = [
 const MAX_GROUPS = 256;
 const MAX_CLAIM_LEN = 512;
 
-/** Removes every visitor-supplied copy of the identity headers: any case, `_` for `-`. */
-export function stripIdentityHeaders(headers: HeaderMap): void {
-  for (const key of Object.keys(headers)) {
-    if (key[0] !== 'x' && key[0] !== 'X') continue; // every identity header starts with x
-    const norm = key.toLowerCase().replace(/_/g, '-');
-    if ((IDENTITY_HEADERS as readonly string[]).includes(norm)) delete headers[key];
-  }
+const IDENTITY = new Set<string>(IDENTITY_HEADERS);
+
+/** An identity header in any spelling an app's server might take for it: any case, `_` for `-`. */
+export function isIdentityHeader(name: string): boolean {
+  if (name[0] !== 'x' && name[0] !== 'X') return false; // every identity header starts with x
+  const lower = name.toLowerCase();
+  return IDENTITY.has(lower) || (lower.includes('_') && IDENTITY.has(lower.replaceAll('_', '-')));
 }
 
-/** Sets the identity headers (after stripping) on the headers the app will receive. */
-export function setIdentityHeaders(headers: HeaderMap, id: Identity): void {
-  stripIdentityHeaders(headers);
-  Object.assign(headers, identityHeaders(id));
+/** Removes every copy of the identity headers from a header map (a visitor's, or a policy's). */
+export function stripIdentityHeaders(headers: HeaderMap): void {
+  for (const key of Object.keys(headers)) if (isIdentityHeader(key)) delete headers[key];
 }
 
 /** The identity headers' values for one identity (header-safe). */

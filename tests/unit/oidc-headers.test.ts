@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emailDomain, isAllowed } from '../../main/oidc/access.ts';
 import { isOwnCookieName, readCookies, stripOwnCookies, takeOwnCookies } from '../../main/oidc/cookies.ts';
-import { headerValue, identityFromClaims, setIdentityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
+import { headerValue, identityFromClaims, identityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
 import { isReservedPath, isReservedTarget, mayBeReserved } from '../../main/oidc/paths.ts';
 import type { HeaderMap, Identity } from '../../main/policy/types.ts';
 
@@ -25,6 +25,11 @@ test('every visitor-supplied identity header is stripped: any case, `_` for `-`'
 });
 
 test('identity headers are set from the identity, replacing forged ones', () => {
+  // What the openid-connect action does: strip every copy, then add the identity's.
+  const setIdentityHeaders = (h: HeaderMap, id: Identity) => {
+    stripIdentityHeaders(h);
+    Object.assign(h, identityHeaders(id));
+  };
   const h: HeaderMap = { X_FORWARDED_EMAIL: 'forged', 'x-forwarded-groups': 'admin' };
   const id: Identity = { id: 'sub', email: 'a@b.c', preferredUsername: 'ab', groups: ['x', 'y'] };
   setIdentityHeaders(h, id);

@@ -12,17 +12,6 @@ const TAG_LEN = 16;
 /** Upper bound on what open() will even try to decode (a cookie or URL never needs more). */
 const MAX_TOKEN_LEN = 16_384;
 
-/** Opened session cookies remembered (a few MB at most). */
-const SESSION_CACHE = 4096;
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object') {
-    for (const x of Object.values(v)) deepFreeze(x);
-    Object.freeze(v);
-  }
-  return v;
-}
-
 export interface Sealer {
   seal(purpose: SealPurpose, binding: string, value: unknown): string;
   open(purpose: SealPurpose, binding: string, token: string | undefined | null): unknown;
@@ -40,10 +29,6 @@ export function createSealer(key: Buffer): Sealer {
     return k;
   };
   const aad = (purpose: SealPurpose, binding: string) => Buffer.from(`${purpose}\0${binding}`, 'utf8');
-  // Session cookies come back on every request: keep what recent ones decrypted to. The key is
-  // the exact token, the hit must have the same binding, and GCM authenticated both, so a hit
-  // is as good as a decryption. Only successful opens are kept, so forged tokens cannot fill it.
-  const sessions = new Map<string, { binding: string; value: unknown }>();
 
   return {
     seal(purpose, binding, value) {
@@ -55,11 +40,6 @@ export function createSealer(key: Buffer): Sealer {
     },
     open(purpose, binding, token) {
       if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LEN) return null;
-      const cacheKey = purpose === 'session' ? token : null;
-      if (cacheKey !== null) {
-        const hit = sessions.get(cacheKey);
-        if (hit !== undefined && hit.binding === binding) return hit.value;
-      }
       if (!/^[A-Za-z0-9_-]+$/.test(token)) return null;
       const raw = Buffer.from(token, 'base64url');
       if (raw.length < 1 + IV_LEN + TAG_LEN + 1 || raw[0] !== VERSION) return null;
@@ -70,12 +50,7 @@ export function createSealer(key: Buffer): Sealer {
         decipher.setAAD(aad(purpose, binding));
         decipher.setAuthTag(tag);
         const plain = Buffer.concat([decipher.update(raw.subarray(1 + IV_LEN, raw.length - TAG_LEN)), decipher.final()]);
-        const value = deepFreeze(JSON.parse(plain.toString('utf8')) as unknown);
-        if (cacheKey !== null) {
-          if (sessions.size >= SESSION_CACHE) sessions.delete(sessions.keys().next().value!);
-          sessions.set(cacheKey, { binding, value });
-        }
-        return value;
+        return JSON.parse(plain.toString('utf8')) as unknown;
       } catch {
         return null;
       }

@@ -81,7 +81,7 @@ export interface OpenSessionArgs {
 /** Returns the first candidate cookie value that is a live session for this host and config. */
 export function openSession(candidates: string[], a: OpenSessionArgs): SessionData | null {
   for (const token of candidates) {
-    const s = validSession(a.sealer.open('session', binding(a.host, a.cookieName), token));
+    const s = openChecked(a.sealer, binding(a.host, a.cookieName), token);
     if (!s || s.cfg !== a.cfg) continue;
     if (a.now >= s.iat + a.limits.maxSec || a.now >= s.last + a.limits.idleSec) continue;
     // A session from the future (clock moved back a lot, or forged times) is not trusted.
@@ -89,6 +89,29 @@ export function openSession(candidates: string[], a: OpenSessionArgs): SessionDa
     return s;
   }
   return null;
+}
+
+/** Opened sessions remembered per sealer (a few MB at most). */
+const CACHE_SIZE = 4096;
+const opened = new WeakMap<Sealer, Map<string, { binding: string; session: SessionData }>>();
+
+/**
+ * Session cookies come back on every request: keep what recent ones opened to, checked and
+ * frozen (the same object each time, so callers can key their own per-session work on it). The
+ * key is the exact token, a hit must have the same binding, and GCM authenticated both, so a
+ * hit is as good as a decryption. Only valid sessions are kept: forged tokens cannot fill it.
+ */
+function openChecked(sealer: Sealer, b: string, token: string): SessionData | null {
+  let cache = opened.get(sealer);
+  if (!cache) opened.set(sealer, (cache = new Map()));
+  const hit = cache.get(token);
+  if (hit !== undefined && hit.binding === b) return hit.session;
+  const s = validSession(sealer.open('session', b, token));
+  if (!s) return null;
+  if (s.groups) Object.freeze(s.groups);
+  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(token, { binding: b, session: Object.freeze(s) });
+  return s;
 }
 
 /** Cookie lifetime: until the earlier of the idle and absolute limits. */
@@ -101,12 +124,8 @@ export function rollAfterSec(limits: SessionLimits): number {
   return Math.max(1, Math.min(60, Math.floor(limits.idleSec / 10)));
 }
 
-/** Sessions already checked: the sealer hands back the same frozen object for the same cookie. */
-const checked = new WeakSet<object>();
-
 function validSession(v: unknown): SessionData | null {
   if (typeof v !== 'object' || v === null) return null;
-  if (checked.has(v)) return v as SessionData;
   const s = v as Record<string, unknown>;
   const optStr = (k: string) => s[k] === undefined || typeof s[k] === 'string';
   if (s['v'] !== 1 || typeof s['cfg'] !== 'string' || typeof s['sub'] !== 'string' || !s['sub']) return null;
@@ -115,6 +134,5 @@ function validSession(v: unknown): SessionData | null {
   if (s['ev'] !== undefined && s['ev'] !== 1) return null;
   const g = s['groups'];
   if (g !== undefined && !(Array.isArray(g) && g.every((x) => typeof x === 'string'))) return null;
-  if (Object.isFrozen(s)) checked.add(s);
   return s as unknown as SessionData;
 }

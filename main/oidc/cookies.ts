@@ -10,21 +10,30 @@ export function isOwnCookieName(name: string): boolean {
   return OWN_PREFIXES.some((p) => n.startsWith(p));
 }
 
+
 function headerValues(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];
 }
 
+/** Calls `each` with every non-empty part of the Cookie header(s), trimmed, and where its `=` is (-1: none). */
+function eachCookie(headers: HeaderMap, each: (part: string, eq: number) => void): void {
+  for (const line of headerValues(headers['cookie'])) {
+    for (const raw of line.split(';')) {
+      const part = raw.trim();
+      if (part) each(part, part.indexOf('='));
+    }
+  }
+}
+
+const nameOf = (part: string, eq: number) => (eq < 0 ? part : part.slice(0, eq).trimEnd());
+
 /** All values sent under `name` (a browser may send several, e.g. one injected by a sibling host). */
 export function readCookies(headers: HeaderMap, name: string): string[] {
   const out: string[] = [];
-  for (const line of headerValues(headers['cookie'])) {
-    for (const part of line.split(';')) {
-      const eq = part.indexOf('=');
-      if (eq < 0) continue;
-      if (part.slice(0, eq).trim() === name) out.push(part.slice(eq + 1).trim());
-    }
-  }
+  eachCookie(headers, (part, eq) => {
+    if (eq >= 0 && nameOf(part, eq) === name) out.push(part.slice(eq + 1).trimStart());
+  });
   return out;
 }
 
@@ -33,38 +42,16 @@ export function readCookies(headers: HeaderMap, name: string): string[] {
  * will see: one pass, as this runs on every signed-in request.
  */
 export function takeOwnCookies(headers: HeaderMap, name: string): string[] {
-  const lines = headerValues(headers['cookie']);
   const found: string[] = [];
-  if (lines.length === 0) return found;
-  // The common case: the browser sends only our session cookie.
-  if (lines.length === 1 && !lines[0]!.includes(';')) {
-    const line = lines[0]!;
-    const eq = line.indexOf('=');
-    const n = (eq < 0 ? line : line.slice(0, eq)).trim();
-    if (!isOwnCookieName(n)) return found;
-    delete headers['cookie'];
-    if (eq >= 0 && n === name) found.push(line.slice(eq + 1).trim());
-    return found;
-  }
   const kept: string[] = [];
-  for (const line of lines) {
-    for (const part of line.split(';')) {
-      const trimmed = part.trim();
-      if (!trimmed) continue;
-      const eq = trimmed.indexOf('=');
-      const n = eq < 0 ? trimmed : trimmed.slice(0, eq).trim();
-      if (!isOwnCookieName(n)) kept.push(trimmed);
-      else if (eq >= 0 && n === name) found.push(trimmed.slice(eq + 1).trim());
-    }
-  }
+  eachCookie(headers, (part, eq) => {
+    const n = nameOf(part, eq);
+    if (!isOwnCookieName(n)) kept.push(part);
+    else if (eq >= 0 && n === name) found.push(part.slice(eq + 1).trimStart());
+  });
   if (kept.length === 0) delete headers['cookie'];
   else headers['cookie'] = kept.join('; ');
   return found;
-}
-
-/** Removes every Gatehouse cookie from the Cookie header the app will see. */
-export function stripOwnCookies(headers: HeaderMap): void {
-  takeOwnCookies(headers, '');
 }
 
 export interface CookieOptions {

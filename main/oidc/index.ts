@@ -5,5 +5,4 @@ export type { OidcAction } from './action.ts';
 export { IssuerError } from './discovery.ts';
 export { RESERVED_PREFIX, isReservedPath } from './paths.ts';
 export { IDENTITY_HEADERS, stripIdentityHeaders } from './identity.ts';
-export { stripOwnCookies } from './cookies.ts';
 export { safeReturnPath } from './redirect-path.ts';

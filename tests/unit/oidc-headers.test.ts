@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { emailDomain, isAllowed } from '../../main/oidc/access.ts';
-import { isOwnCookieName, readCookies, stripOwnCookies, takeOwnCookies } from '../../main/oidc/cookies.ts';
+import { isOwnCookieName, readCookies, takeOwnCookies } from '../../main/oidc/cookies.ts';
 import { headerValue, identityFromClaims, identityHeaders, stripIdentityHeaders } from '../../main/oidc/identity.ts';
 import { isReservedPath, isReservedTarget, mayBeReserved } from '../../main/oidc/paths.ts';
 import type { HeaderMap, Identity } from '../../main/policy/types.ts';
@@ -52,10 +52,10 @@ test('header values cannot smuggle lines; non-ASCII goes as UTF-8 bytes', () => 
 test('Gatehouse cookies are removed from what the app sees; others are kept', () => {
   const h: HeaderMap = { cookie: 'a=1; __gatehouse_session=x; __Host-gatehouse_session_team=y; __gatehouse_txn=z;b=2' };
   assert.deepEqual(readCookies(h, '__gatehouse_session'), ['x']);
-  stripOwnCookies(h);
+  takeOwnCookies(h, '__gatehouse_session');
   assert.equal(h['cookie'], 'a=1; b=2');
   const only: HeaderMap = { cookie: '__gatehouse_session=x' };
-  stripOwnCookies(only);
+  takeOwnCookies(only, '__gatehouse_session');
   assert.equal(only['cookie'], undefined);
   assert.ok(isOwnCookieName('__GATEHOUSE_SESSION'));
   assert.ok(!isOwnCookieName('gatehouse_session'));

@@ -39,6 +39,8 @@ export type EdgeTarget = Pick<AgentOptions, 'edgeUrl' | 'authtoken' | 'ca' | 'so
 export interface AgentEvents {
   state: [AgentStateEvent];
   request: [RequestLogEntry];
+  /** The edge greeted this agent, naming its public base URL (its OIDC callback lives there). */
+  welcome: [{ baseUrl: string }];
   /** A tunnel could not be re-bound after a reconnect (e.g. its name was taken meanwhile). */
   'tunnel-error': [{ name: string; message: string }];
 }
@@ -282,7 +284,9 @@ class Connection {
       if (m.t === 'bound') p.resolve({ name: m.name, publicUrl: m.publicUrl });
       else p.reject(Object.assign(new Error(m.message), { code: m.code }));
     } else if (m.t === 'welcome') {
-      if (typeof m.baseUrl === 'string') this.agent.edgeBaseUrl = m.baseUrl;
+      if (typeof m.baseUrl !== 'string') return;
+      this.agent.edgeBaseUrl = m.baseUrl;
+      this.agent.emit('welcome', { baseUrl: m.baseUrl });
     }
   }
 

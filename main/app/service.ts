@@ -111,6 +111,7 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
           authtoken: (await secrets.get(SecretAccounts.authtoken)) ?? undefined,
           ca: caFile ? await readFile(caFile).catch((err: Error) => Promise.reject(new Error(`the edge's CA file ${caFile}: ${err.message}`))) : undefined,
         };
+        // A first guess from the configured URL; the edge's welcome names its real public URL.
         const https = base.protocol === 'wss:' ? 'https:' : 'http:';
         setInfo({
           edge: { status: 'starting', url: `${https}//${base.host}` },
@@ -128,6 +129,10 @@ export async function createAppService(opts: AppServiceOptions): Promise<AppServ
     a.on('state', (s) => {
       if (settings.edge.mode === 'remote') setInfo({ edge: { ...info.edge, status: s.state === 'online' ? 'online' : s.state === 'offline' ? 'error' : 'starting', reason: s.reason } });
       table.onAgentState(s);
+    });
+    // The remote edge's own word on its public URL, which the configured agent URL only suggests.
+    a.on('welcome', ({ baseUrl }) => {
+      if (settings.edge.mode === 'remote') setInfo({ edge: { ...info.edge, url: baseUrl }, redirectUri: baseUrl + CALLBACK_PATH, postLogoutRedirectUri: baseUrl + SIGNED_OUT_PATH });
     });
     a.on('request', (r) => {
       const e = table.byBoundName(r.tunnel);

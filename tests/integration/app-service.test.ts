@@ -11,7 +11,8 @@ import { BadArgumentsError } from '../../main/app/api-schema.ts';
 import { createKeychainStore, SecretAccounts } from '../../main/secrets/keychain.ts';
 import { silentLogger } from '../../main/common/log.ts';
 import type { GatehouseEvent } from '../../preload/contract.ts';
-import { startApp } from '../support/tunnel.ts';
+import { startApp, startTestEdge, TOKEN } from '../support/tunnel.ts';
+import { delay } from '../../main/common/wait.ts';
 
 const keychain = createKeychainStore({ service: `gatehouse-svc-${process.pid}` });
 const dirs: string[] = [];
@@ -129,5 +130,26 @@ test('external links: only tunnel URLs, the IdP and JumpCloud', () => {
   assert.ok(isAllowedExternal('https://console.jumpcloud.com/', tunnels, issuer));
   for (const bad of ['file:///etc/passwd', 'javascript:alert(1)', 'https://evil.example/', 'http://abc.localhost:8081/', 'https://user:pw@console.jumpcloud.com/', 'not a url']) {
     assert.equal(isAllowedExternal(bad, tunnels, issuer), false, bad);
+  }
+});
+
+test("a remote edge's Redirect URI is the one its welcome names, not a guess from the agent URL", async () => {
+  // The agent dials 127.0.0.1; the edge's public name is another host (as behind a load balancer).
+  const edge = await startTestEdge({ baseUrl: 'https://tunnels.example.test' });
+  const svc = await start(await tempDir());
+  try {
+    const saved = await svc.saveSettings({ issuerUrl: 'https://idp.example.com/', clientId: 'gatehouse', edge: { kind: 'remote', url: edge.agentUrl }, authtoken: TOKEN });
+    assert.ok(saved.ok, JSON.stringify(saved));
+    let info = await svc.getInfo();
+    for (const end = Date.now() + 5000; info.redirectUri !== 'https://tunnels.example.test/oauth2/callback' && Date.now() < end; ) {
+      await delay(25);
+      info = await svc.getInfo();
+    }
+    assert.equal(info.redirectUri, 'https://tunnels.example.test/oauth2/callback');
+    assert.equal(info.postLogoutRedirectUri, 'https://tunnels.example.test/oauth2/signed-out');
+    assert.equal(info.edge.status, 'online');
+  } finally {
+    await svc.close();
+    await edge.close(0);
   }
 });

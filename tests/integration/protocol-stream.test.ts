@@ -50,7 +50,7 @@ test('a paused reader holds the writer to one window; resume delivers everything
     assert.ok(refused > 0, 'write() returned false once the queue passed the window');
 
     // Nobody reads: exactly one window arrives, and no more.
-    await waitFor(() => s.readableLength === INITIAL_WINDOW, 5000);
+    assert.ok(await waitFor(() => s.readableLength === INITIAL_WINDOW, 5000), `s.readableLength === INITIAL_WINDOW`);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(s.readableLength, INITIAL_WINDOW);
     assert.equal(drained, 0);
@@ -79,16 +79,16 @@ test('pause() mid-flow buffers without credit; a reset by the peer is an error, 
     });
     s.resume();
     out.write(Buffer.alloc(1000));
-    await waitFor(() => n === 1, 5000);
+    assert.ok(await waitFor(() => n === 1, 5000), `n === 1`);
     out.write(Buffer.alloc(2000));
-    await waitFor(() => s.readableLength === 2000, 5000);
+    assert.ok(await waitFor(() => s.readableLength === 2000, 5000), `s.readableLength === 2000`);
     assert.equal(n, 1, 'no data while paused');
 
     const events: string[] = [];
     s.on('error', (err) => events.push(err instanceof StreamResetError ? `reset ${err.code}` : err.message));
     s.on('close', () => events.push('close'));
     out.reset(7);
-    await waitFor(() => events.includes('close'), 5000);
+    assert.ok(await waitFor(() => events.includes('close'), 5000), `events.includes('close')`);
     assert.deepEqual(events, ['reset 7', 'close']);
     assert.equal(s.destroyed, true);
   } finally {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { makeTestTls, type TestTls } from '../tests/support/tls.ts';
 import { startIdp, type TestIdp } from '../tests/support/idp.ts';
 import { startGatehouse, type Gatehouse } from './gatehouse.ts';
-import { loginForCookie } from './login.ts';
+import { applySetCookies, loginForCookie } from './login.ts';
 import { request } from './http-client.ts';
 import { onCleanup } from './procs.ts';
 
@@ -94,13 +94,7 @@ async function startAuthQuietly(upstreamPort: number, edgePort: number, cpuProfD
     await check();
     const currentCookie = async () => {
       const r = await request({ port: edgePort, path: '/', host: g.host, headers: { cookie, accept: 'text/html' } });
-      // Like a browser's jar: each Set-Cookie replaces the cookie of that name.
-      const jar = new Map(cookie.split('; ').map((c) => [c.slice(0, c.indexOf('=')), c] as const));
-      for (const line of [r.headers['set-cookie'] ?? []].flat()) {
-        const pair = line.slice(0, line.indexOf(';'));
-        jar.set(pair.slice(0, pair.indexOf('=')), pair);
-      }
-      cookie = [...jar.values()].join('; ');
+      cookie = applySetCookies(cookie, [r.headers['set-cookie'] ?? []].flat());
       return cookie;
     };
     return { gatehouse: g, port: edgePort, currentCookie, check, stop };

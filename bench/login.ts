@@ -71,6 +71,18 @@ async function send(jar: Jar, url: URL, method: string, body: string | undefined
   return res;
 }
 
+/** A Cookie header after a response's Set-Cookie lines, as a browser's jar keeps it (one host). */
+export function applySetCookies(cookieHeader: string, setCookies: string[]): string {
+  const cookies = new Map<string, string>();
+  for (const c of cookieHeader.split(';')) {
+    const eq = c.indexOf('=');
+    if (eq > 0) cookies.set(c.slice(0, eq).trim(), c.slice(eq + 1).trim());
+  }
+  const jar: Jar = new Map([['', cookies]]);
+  for (const line of setCookies) store(jar, '', line);
+  return [...cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
 function store(jar: Jar, hostname: string, line: string): void {
   const [pair, ...attrs] = line.split(';');
   const eq = pair!.indexOf('=');

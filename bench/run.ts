@@ -37,7 +37,6 @@ const { values: flags } = parseArgs({
   },
 });
 const WORKLOADS = ['rss', 'small', 'auth', 'transfer'];
-const WARM_BYTES = 256 * 1024 * 1024;
 const only = new Set(flags.only.split(','));
 for (const w of only) if (!WORKLOADS.includes(w)) throw new Error(`--only: unknown workload "${w}" (${WORKLOADS.join(', ')})`);
 if (!(Number(flags.seconds) > 0)) throw new Error('--seconds must be a positive number');
@@ -122,6 +121,8 @@ async function main(): Promise<number> {
     // tunnel right after the plain one), so machine drift hits them alike (see rounds.ts).
     type SmallTarget = { key: string; what: string; t: Target; pid?: number; via?: Via };
     const authEntry: SmallTarget | null = auth ? { key: 'auth', what: 'small GET via gatehouse with an SSO session', t: await authTarget(auth), pid: auth.gatehouse.pid } : null;
+    // The session cookie rolls once it is a minute old: each round sends the current one, as a browser would.
+    const targetOf = async (x: SmallTarget) => (x === authEntry && auth ? await authTarget(auth) : x.t);
     const smallTargets: SmallTarget[] = [];
     for (const [name, t] of only.has('small') ? vias : []) {
       smallTargets.push({ key: name, what: `small GET via ${name}`, t, pid: proxyPid[name], via: name });
@@ -135,7 +136,8 @@ async function main(): Promise<number> {
       const runs = new Map<string, { loads: LoadResult[]; cpuSec: number }>(smallTargets.map((x) => [x.key, { loads: [], cpuSec: 0 }]));
       for (let round = 0; round < ROUNDS; round++) {
         for (const x of smallTargets) {
-          const r = await withCpu(x.pid, () => runLoad(wrk, x.t, load));
+          const t = await targetOf(x);
+          const r = await withCpu(x.pid, () => runLoad(wrk, t, load));
           runs.get(x.key)!.loads.push(r.value);
           runs.get(x.key)!.cpuSec += r.cpuSec ?? 0;
         }
@@ -160,14 +162,12 @@ async function main(): Promise<number> {
     if (only.has('transfer')) {
       const file = join(tmp, 'upload.bin');
       await makeUploadFile(file, BODY_BYTES);
-      const warmFile = join(tmp, 'warm.bin');
-      await makeUploadFile(warmFile, WARM_BYTES);
       // Every proxy gets the same warm-up (a JIT-compiled Node runs its bulk path about 3x
       // cheaper than a cold one): steady-state throughput is what the ratio is about.
       log(`256 MiB download and upload: a 256 MiB warm-up each way, then ${ROUNDS} rounds through ${vias.map(([n]) => n).join(', ')}`);
       for (const [, t] of vias) {
-        await download(tools.curl!, t, WARM_BYTES);
-        await upload(tools.curl!, t, warmFile, WARM_BYTES);
+        await download(tools.curl!, t, BODY_BYTES);
+        await upload(tools.curl!, t, file, BODY_BYTES);
       }
       const downs = new Map<Via, TransferResult[]>();
       const ups = new Map<Via, TransferResult[]>();

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { GatehouseApi, GatehouseEvent, RequestView, SettingsView, TunnelView } from '../preload/contract.ts';
 import { launchBrowser } from '../tests/support/browser.ts';
-import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../main/common/renderer-assets.ts';
+import { RENDERER_HEADERS, rendererType, resolveRendererPath } from '../main/common/renderer-assets.ts';
 import { hostPort, listen } from '../main/common/net.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,7 +140,7 @@ async function serveRenderer(): Promise<{ url: string; server: Server }> {
     const file = resolveRendererPath(dir, new URL(req.url ?? '/', 'http://x').pathname);
     if (!file) return void res.writeHead(404).end();
     readFile(file).then(
-      (body) => res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': RENDERER_TYPES[path.extname(file)] ?? 'application/octet-stream' }).end(body),
+      (body) => res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': rendererType(file) }).end(body),
       () => res.writeHead(404).end(),
     );
   });

@@ -5,12 +5,11 @@
 // plus a JSON content type (CSRF: no form or simple request can reach a state change).
 import http from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, type ApiMethod } from '../../preload/contract.ts';
 import { isLoopbackHost } from '../common/host-guard.ts';
 import { hostPort, listen } from '../common/net.ts';
-import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../common/renderer-assets.ts';
+import { RENDERER_HEADERS, rendererType, resolveRendererPath } from '../common/renderer-assets.ts';
 import type { AppService } from './service.ts';
 import { BadArgumentsError } from './api-schema.ts';
 import type { Logger } from '../common/log.ts';
@@ -79,7 +78,7 @@ export async function startWebServer(service: AppService, host: string, port: nu
     if (!file) return json(404, { ok: false, error: 'not found' });
     try {
       const data = await readFile(file);
-      res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': RENDERER_TYPES[extname(file)] ?? 'application/octet-stream', 'X-Frame-Options': 'DENY' });
+      res.writeHead(200, { ...RENDERER_HEADERS, 'Content-Type': rendererType(file), 'X-Frame-Options': 'DENY' });
       res.end(req.method === 'HEAD' ? undefined : data);
     } catch {
       if (url.pathname === '/') return json(500, { ok: false, error: 'the UI is not built: run `npm run build`' });

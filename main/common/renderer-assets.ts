@@ -29,7 +29,7 @@ export const RENDERER_HEADERS: Readonly<Record<string, string>> = {
   'Cache-Control': 'no-store',
 };
 
-export const RENDERER_TYPES: Readonly<Record<string, string>> = {
+const RENDERER_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -64,4 +64,9 @@ export function resolveRendererPath(root: string, pathname: string): string | nu
   if (!file.startsWith(base + path.sep)) return null;
   if (!Object.hasOwn(RENDERER_TYPES, path.extname(file).toLowerCase())) return null;
   return file;
+}
+
+/** The Content-Type of a file resolveRendererPath accepted (it accepts only these types). */
+export function rendererType(file: string): string {
+  return RENDERER_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }

@@ -3,9 +3,8 @@
 // Only GET/HEAD of known file types under the root; anything that decodes to a path outside the
 // root, an encoded slash or a NUL is refused before the file system is touched.
 import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { parseAppUrl } from './app-origin.ts';
-import { RENDERER_HEADERS, RENDERER_TYPES, resolveRendererPath } from '../common/renderer-assets.ts';
+import { RENDERER_HEADERS, rendererType, resolveRendererPath } from '../common/renderer-assets.ts';
 
 /**
  * The file an app:// URL names inside `root`, or null when the URL is not ours or the path is
@@ -29,8 +28,7 @@ export function createAppRequestHandler(root: string): (request: Request) => Pro
     try {
       if (!(await stat(file)).isFile()) return plain(404, 'Not found');
       const body = request.method === 'HEAD' ? null : await readFile(file);
-      const type = RENDERER_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      return new Response(body, { status: 200, headers: { ...RENDERER_HEADERS, 'Content-Type': type } });
+      return new Response(body, { status: 200, headers: { ...RENDERER_HEADERS, 'Content-Type': rendererType(file) } });
     } catch {
       return plain(404, 'Not found');
     }

@@ -73,11 +73,10 @@ export function createSettingsStore(opts: SettingsStoreOptions = {}): SettingsSt
 
   const load = () => readSettings(path);
 
-  /** `fileChecked`: the caller has just read the file (load() refuses a newer one), no need to again. */
-  const write = async (input: SettingsInput, fileChecked = false): Promise<Settings> => {
+  /** Callers first make sure the file on disk is not from a newer version (load() refuses one). */
+  const write = async (input: SettingsInput): Promise<Settings> => {
     const checked = validateSettings(input);
     if (!checked.ok) throw new SettingsValidationError(checked.errors);
-    if (!fileChecked) await refuseNewerFile(path);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     await writeFileAtomic(path, JSON.stringify(checked.settings, null, 2) + '\n', 0o600);
     return checked.settings;
@@ -95,8 +94,12 @@ export function createSettingsStore(opts: SettingsStoreOptions = {}): SettingsSt
         return { settings: defaultSettings(), problem: err };
       }
     },
-    save: (input) => serial(() => write(input)),
-    update: (change) => serial(async () => write(change(await load()), true)),
+    save: (input) =>
+      serial(async () => {
+        await refuseNewerFile(path);
+        return write(input);
+      }),
+    update: (change) => serial(async () => write(change(await load()))),
   };
 }
 

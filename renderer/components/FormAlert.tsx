@@ -5,8 +5,8 @@ export function FormAlert({ messages }: { messages: (string | null | undefined)[
   if (!shown.length) return null;
   return (
     <div className="form-alert" role="alert">
-      {shown.map((m) => (
-        <p key={m}>{m}</p>
+      {shown.map((m, i) => (
+        <p key={i}>{m}</p>
       ))}
     </div>
   );

@@ -90,7 +90,7 @@ export function SettingsFormView({ settings }: { settings: SettingsView | null }
     setErrors(list);
     setNotice(summary ? { kind: 'bad', text: summary } : null);
     // The first field with an error, matched the way its message is placed (fieldError).
-    const first = SETTINGS_FIELDS.find((f) => list.some((e) => fieldError([e], f) !== undefined));
+    const first = SETTINGS_FIELDS.find((f) => fieldError(list, f) !== undefined);
     if (first) document.getElementById(FIELD_IDS[first])?.focus();
   }
 

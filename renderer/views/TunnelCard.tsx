@@ -9,6 +9,7 @@ import { useApp, useAppContext, useHeadless } from '../context.ts';
 import { STATUS_LABEL } from '../format.ts';
 import { openUrl } from '../shell-actions.ts';
 import { FormAlert } from '../components/FormAlert.tsx';
+import { parseLocalAddr } from '../../main/agent/local-addr.ts';
 
 const RUNNING = new Set(['starting', 'online', 'reconnecting']);
 
@@ -21,8 +22,7 @@ export function TunnelCard({ tunnel }: { tunnel: TunnelView }) {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  // A bare port means localhost: say so, as the CLI's Forwarding line does.
-  const local = /^\d+$/.test(tunnel.addr) ? `localhost:${tunnel.addr}` : tunnel.addr;
+  const local = localDisplay(tunnel.addr);
   const title = tunnel.name ?? local;
   const running = RUNNING.has(tunnel.status);
   const url = running ? tunnel.publicUrl : undefined;
@@ -112,4 +112,13 @@ export function TunnelCard({ tunnel }: { tunnel: TunnelView }) {
       ) : null}
     </article>
   );
+}
+
+/** The local address as the agent reads it (a bare port means localhost:port). */
+function localDisplay(addr: string): string {
+  try {
+    return parseLocalAddr(addr).display;
+  } catch {
+    return addr; // saved settings are validated; this is only a fallback
+  }
 }

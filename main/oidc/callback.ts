@@ -12,6 +12,7 @@ import { safeReturnPath } from './redirect-path.ts';
 import { badSignIn } from './reserved.ts';
 import { nowSec, sessionFromIdentity } from './session.ts';
 import { openState } from './transaction.ts';
+import { HANDOFF_PATH } from './paths.ts';
 
 export async function handleCallback(sh: OidcShared, params: URLSearchParams): Promise<Reply> {
   const txn = openState(sh.sealer, params.get('state'));
@@ -86,7 +87,7 @@ export async function handleCallback(sh: OidcShared, params: URLSearchParams): P
   }
   const token = sealHandoff(sh.sealer, { host: e.tunnel.hostname, auth: e.auth, txn: txn.id, ret: txn.ret, session }, now);
   sh.log.info('signed in', { host: e.tunnel.hostname, sub: identity.id, email: identity.email });
-  return redirect(tunnelUrl(e.tunnel, `/.gatehouse/handoff?token=${token}`));
+  return redirect(tunnelUrl(e.tunnel, `${HANDOFF_PATH}?token=${token}`));
 }
 
 function rejected(sh: OidcShared, e: ActionEntry, ret: string, reason: string, why: string): Reply {

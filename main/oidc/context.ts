@@ -6,7 +6,7 @@ import type { OpenIdConnectConfig, TunnelRef } from '../policy/types.ts';
 import type { Discovery } from './discovery.ts';
 import type { Sealer } from './seal.ts';
 import type { SingleUse } from './single-use.ts';
-import { LOGIN_PATH } from './paths.ts';
+import { LOGIN_PATH, LOGOUT_PATH } from './paths.ts';
 
 /** One openid-connect action, as the central callback sees it. */
 export interface ActionEntry {
@@ -65,5 +65,5 @@ export function loginPath(ret: string): string {
 }
 
 export function logoutPath(ret: string): string {
-  return `/.gatehouse/logout?redirect_path=${encodeURIComponent(ret)}`;
+  return `${LOGOUT_PATH}?redirect_path=${encodeURIComponent(ret)}`;
 }

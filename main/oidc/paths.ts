@@ -9,6 +9,10 @@ export const SIGNED_OUT_PATH = '/oauth2/signed-out';
 export const RESERVED_PREFIX = '/.gatehouse/';
 /** Starts a fresh login on a tunnel host. */
 export const LOGIN_PATH = `${RESERVED_PREFIX}login`;
+/** Ends the session on a tunnel host (and the IdP's, when it can). */
+export const LOGOUT_PATH = `${RESERVED_PREFIX}logout`;
+/** Where the central callback hands a new session to the tunnel host. */
+export const HANDOFF_PATH = `${RESERVED_PREFIX}handoff`;
 
 /**
  * Cheap test on a raw request target: false means it cannot be, or decode to, a reserved path.

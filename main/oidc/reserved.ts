@@ -12,7 +12,7 @@ import { redirect, renderPage } from './pages.ts';
 import { safeReturnPath } from './redirect-path.ts';
 import { MAX_COOKIE_BYTES, nowSec, sealSession, sessionMaxAge, type SessionData } from './session.ts';
 import { parseTxnCookie, TXN_TTL_SEC } from './transaction.ts';
-import { LOGIN_PATH } from './paths.ts';
+import { HANDOFF_PATH, LOGIN_PATH, LOGOUT_PATH } from './paths.ts';
 
 export const LOGOUT_STATE_TTL_SEC = 600;
 
@@ -21,9 +21,9 @@ export async function handleReserved(sh: OidcShared, e: ActionEntry, ctx: Reques
   switch (ctx.url.pathname) {
     case LOGIN_PATH:
       return startLogin(sh, e, safeReturnPath(q.get('redirect_path')), readCookies(ctx.headers, e.txnCookie));
-    case '/.gatehouse/logout':
+    case LOGOUT_PATH:
       return logout(sh, e, safeReturnPath(q.get('redirect_path')));
-    case '/.gatehouse/handoff':
+    case HANDOFF_PATH:
       // GET only: a HEAD must not spend the one-time token.
       if (ctx.method !== 'GET') return renderPage({ status: 405, title: 'Method not allowed', lines: [] });
       return handoff(sh, e, ctx, q.get('token'));

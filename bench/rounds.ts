@@ -5,7 +5,7 @@
 import type { LoadResult } from './load.ts';
 import type { TransferResult } from './transfer.ts';
 
-export function median(xs: number[]): number {
+function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;

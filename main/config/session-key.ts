@@ -79,7 +79,7 @@ async function readKeyFile(file: string): Promise<Buffer> {
 }
 
 /** base64 or base64url text of exactly 32 bytes, else null. */
-export function decodeKey(text: string): Buffer | null {
+function decodeKey(text: string): Buffer | null {
   const t = text.trim();
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(t)) return null;
   const key = Buffer.from(t.replace(/-/g, '+').replace(/_/g, '/'), 'base64');

@@ -150,15 +150,7 @@ test('Start tunnel → Forwarding URL → Copy → visitor signs in through SSO 
 
 test('the web API refuses cross-origin calls (CSRF) and foreign Host headers (DNS rebinding)', async () => {
   const port = web.port;
-  const call = (headers: Record<string, string>, body = '{"args":[]}') =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/call/listTunnels', headers }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+  const call = (headers: Record<string, string>) => statusOf({ host: '127.0.0.1', port, method: 'POST', path: '/api/call/listTunnels', headers }, '{"args":[]}');
   const origin = `http://127.0.0.1:${port}`;
   assert.equal(await call({ host: `127.0.0.1:${port}`, origin, 'content-type': 'application/json' }), 200);
   assert.equal(await call({ host: `127.0.0.1:${port}`, origin: 'http://evil.example', 'content-type': 'application/json' }), 403);
@@ -183,15 +175,19 @@ test('the web API refuses cross-origin calls (CSRF) and foreign Host headers (DN
 });
 
 test('the UI server refuses undecodable and escaping paths with a 404 and keeps serving', async () => {
-  const get = (path: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port: web.port, path, headers: { host: `127.0.0.1:${web.port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode!);
-      });
-      req.on('error', reject);
-      req.end();
-    });
+  const get = (path: string) => statusOf({ host: '127.0.0.1', port: web.port, path, headers: { host: `127.0.0.1:${web.port}` } });
   for (const path of ['/%E0', '/%2e%2e/package.json', '/..%2fpackage.json', '/app.js%00.html']) assert.equal(await get(path), 404, path);
   assert.equal(await get('/'), 200, 'still serving after the bad requests');
 });
+
+/** The status code of one plain HTTP request (its body is drained and ignored). */
+function statusOf(opts: http.RequestOptions, body?: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const req = http.request(opts, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}

@@ -3,8 +3,8 @@
 // response rules leaves the app's response as it was.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { compilePolicy, validatePolicy } from '../../main/policy/index.ts';
-import type { PolicyFactory } from '../../main/edge/agents.ts';
+import { createSso } from '../../main/edge/sso.ts';
+import { silentLogger } from '../../main/common/log.ts';
 import { startApp, startTestAgent, startTestEdge, request } from '../support/tunnel.ts';
 import type { Edge } from '../../main/edge/edge.ts';
 import type { Agent } from '../../main/agent/agent.ts';
@@ -13,12 +13,8 @@ let app: Awaited<ReturnType<typeof startApp>>;
 let edge: Edge;
 let agent: Agent;
 
-const policyFactory: PolicyFactory = async (doc) =>
-  compilePolicy(validatePolicy(doc), {
-    createOidcAction: () => {
-      throw new Error('no SSO in this test');
-    },
-  });
+// The production path (validation, bind errors, compile); without an openid-connect action it never calls an IdP.
+const { policyFactory } = createSso({ baseUrl: 'http://localhost:1', log: silentLogger });
 
 before(async () => {
   app = await startApp((req, res) => {

@@ -22,16 +22,9 @@ function portError(text: string): string | null {
 export function validateLocalAddress(input: string): string | null {
   const text = input.trim();
   if (!text) return `Enter the address of your local app. ${PORT_HINT}`;
-  if (/^\d+$/.test(text)) return portError(text);
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    // A URL: exactly what the agent accepts (http only, no path or credentials).
-    try {
-      parseLocalAddr(text);
-      return null;
-    } catch (err) {
-      return (err as Error).message;
-    }
-  }
+  // Friendlier words for the usual slips first; then exactly what the agent accepts decides.
+  if (/^\d+$/.test(text)) return portError(text) ?? agentVerdict(text);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return agentVerdict(text); // a URL: http only, no path or credentials
   const hostPort = /^(.*):([^:\]]*)$/.exec(text);
   if (!hostPort) {
     // "localhost" or "app.test" is a host missing its port; a bare word like "abc" is a mistyped port.
@@ -40,7 +33,16 @@ export function validateLocalAddress(input: string): string | null {
   }
   const [, host = '', port = ''] = hostPort;
   if (!HOST_RE.test(host)) return `“${host}” is not a valid host name. ${PORT_HINT}`;
-  return portError(port);
+  return portError(port) ?? agentVerdict(text);
+}
+
+function agentVerdict(text: string): string | null {
+  try {
+    parseLocalAddr(text);
+    return null;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /** Optional tunnel name: becomes the first label of the Forwarding URL's host name. */

@@ -36,45 +36,44 @@ export function compilePolicy(policy: ValidatedPolicy, deps: CompileDeps): HttpP
     return b;
   };
 
+  const failed = (ctx: RequestContext, e: unknown): void => {
+    if (!(e instanceof PolicyEvalError)) throw e;
+    deps.log?.warn('traffic policy failed; request refused', { tunnel: ctx.tunnel.name, error: e.message });
+    if (!ctx.replied) ctx.reply({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Traffic policy error\n' });
+  };
+  // Synchronous until an action returns a promise; the rest of the rules then run after it.
+  // A signed-in request (session cookie, no IdP call) so never leaves the current tick.
+  const runFrom = (ctx: RequestContext, vars: RequestBindings, ri: number, si: number): Promise<void> | void => {
+    try {
+      for (; ri < requestRules.length; ri++, si = 0) {
+        const { rule, steps } = requestRules[ri]!;
+        if (si === 0 && !matches(rule, vars)) continue;
+        for (; si < steps.length; si++) {
+          const pending = steps[si]!.run(ctx, vars);
+          if (pending) {
+            const next = si + 1;
+            return pending.then(() => (ctx.replied ? undefined : runFrom(ctx, vars, ri, next))).catch((e: unknown) => failed(ctx, e));
+          }
+          if (ctx.replied) return;
+        }
+      }
+    } catch (e) {
+      failed(ctx, e);
+    }
+  };
+
   return {
     hasResponseRules: responseRules.length > 0,
-    onRequest(ctx) {
-      const vars = bindingsFor(ctx);
-      const failed = (e: unknown): void => {
-        if (!(e instanceof PolicyEvalError)) throw e;
-        deps.log?.warn('traffic policy failed; request refused', { tunnel: ctx.tunnel.name, error: e.message });
-        if (!ctx.replied) ctx.reply({ status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Traffic policy error\n' });
-      };
-      // Synchronous until an action returns a promise; the rest of the rules then run after it.
-      // A signed-in request (session cookie, no IdP call) so never leaves the current tick.
-      const runFrom = (ri: number, si: number): Promise<void> | void => {
-        try {
-          for (; ri < requestRules.length; ri++, si = 0) {
-            const { rule, steps } = requestRules[ri]!;
-            if (si === 0 && !matches(rule, () => vars.get())) continue;
-            for (; si < steps.length; si++) {
-              const pending = steps[si]!.run(ctx, vars);
-              if (pending) {
-                const next = si + 1;
-                return pending.then(() => (ctx.replied ? undefined : runFrom(ri, next))).catch(failed);
-              }
-              if (ctx.replied) return;
-            }
-          }
-        } catch (e) {
-          failed(e);
-        }
-      };
-      return runFrom(0, 0);
-    },
+    onRequest: (ctx) => runFrom(ctx, bindingsFor(ctx), 0, 0),
 
     onResponse(ctx, res) {
       if (!responseRules.length) return;
       const vars = bindingsFor(ctx);
       let withRes: ReturnType<RequestBindings['withResponse']> | undefined;
+      const source = { get: () => (withRes ??= vars.withResponse(res)) };
       for (const { rule, steps } of responseRules) {
         try {
-          if (!matches(rule, () => (withRes ??= vars.withResponse(res)))) continue;
+          if (!matches(rule, source)) continue;
           for (const step of steps) step.run(ctx, res, vars);
         } catch (e) {
           if (!(e instanceof PolicyEvalError)) throw e;
@@ -90,9 +89,10 @@ export function compilePolicy(policy: ValidatedPolicy, deps: CompileDeps): HttpP
   };
 }
 
-function matches(rule: ValidatedRule, vars: () => ReturnType<RequestBindings['get']>): boolean {
+/** `vars` is asked for the variables only when the rule has expressions (building them costs). */
+function matches(rule: ValidatedRule, vars: { get(): ReturnType<RequestBindings['get']> }): boolean {
   if (!rule.expressions.length) return true;
-  const v = vars();
+  const v = vars.get();
   for (const expr of rule.expressions) {
     const result = expr.evaluate(v);
     if (result === true) continue;

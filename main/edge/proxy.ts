@@ -32,36 +32,20 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   const clientIp = clientIpOf(req);
   const rid = randomUUID();
   if (env.accessLog) logAccess(env.log, t, req, res, rid, clientIp);
-  let headers = requestHeaders(req.rawHeaders, req.headers.connection, false);
+  let ready = prepare(env, t, req, clientIp, rid, false, (r) => writeReply(res, r));
+  if (ready instanceof Promise) ready = await ready;
+  if (!ready) return;
+  const { session: first, head } = ready;
   // What the response phase needs: the whole context only when the policy has response rules,
   // else just the headers the request phase added (a rolled session cookie), so the rest of
   // the context is garbage before the app answers.
-  let ctx: EdgeRequestContext | null = null;
+  let ctx = ready.ctx;
   let addToResponse: string[] = [];
-  if (t.policy) {
-    ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, false);
-    try {
-      const pending = t.policy.onRequest(ctx);
-      if (pending) await pending;
-    } catch (err) {
-      env.log.error('traffic policy failed', { tunnel: t.name, rid, err: err as Error });
-      return sendPage(res, 500, 'Gatehouse error', 'The tunnel\'s traffic policy failed on this request; the edge log has the details.');
-    }
-    if (ctx.replyValue) return writeReply(res, ctx.replyValue);
-    headers = mapToFlat(ctx.headers);
-    if (!t.policy.hasResponseRules) {
-      addToResponse = mapToFlat(ctx.responseHeaders);
-      ctx = null;
-    }
+  if (ctx && !t.policy?.hasResponseRules) {
+    addToResponse = mapToFlat(ctx.responseHeaders);
+    ctx = null;
   }
-  // Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did.
-  if (isReservedTarget(req.url ?? '/')) return sendPage(res, 404, 'Not found', 'There is nothing at this address.');
-  const first = env.registry.pick(t);
-  if (!first) return sendOffline(res, t);
-  addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  const head = encodedHead(env, t, { method: req.method ?? 'GET', url: req.url ?? '/', headers, tunnel: t.name });
-  if (!head) return sendPage(res, 500, 'Gatehouse error', 'A header of this request cannot be forwarded (it contains a NUL character).');
   let stream: MuxStream | null = null;
   env.stats.inFlight++;
   res.once('close', () => {
@@ -76,7 +60,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     try {
       s = session.openStream(head, !hasBody);
     } catch {
-      return sendOffline(res, t);
+      return writeReply(res, offlinePage(t));
     }
     stream = s;
     if (hasBody) forward(req, s);
@@ -122,30 +106,15 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
 
 export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessage, socket: Duplex, early: Buffer): Promise<void> {
   env.stats.requests++;
-  const clientIp = clientIpOf(req);
-  let headers = requestHeaders(req.rawHeaders, req.headers.connection, true);
-  if (t.policy) {
-    const ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, true);
-    try {
-      await t.policy.onRequest(ctx);
-    } catch (err) {
-      env.log.error('traffic policy failed', { tunnel: t.name, err: err as Error });
-      return writeRawReply(socket, { status: 500, body: 'traffic policy failed' });
-    }
-    if (ctx.replyValue) return writeRawReply(socket, ctx.replyValue);
-    headers = mapToFlat(ctx.headers);
-  }
-  if (isReservedTarget(req.url ?? '/')) return writeRawReply(socket, { status: 404, body: 'Not found' });
-  const session = env.registry.pick(t);
-  if (!session) return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
-  addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, randomUUID());
-  const head = encodedHead(env, t, { method: req.method ?? 'GET', url: req.url ?? '/', headers, tunnel: t.name, upgrade: true });
-  if (!head) return writeRawReply(socket, { status: 500, body: 'A header of this request cannot be forwarded.' });
+  let ready = prepare(env, t, req, clientIpOf(req), randomUUID(), true, (r) => writeRawReply(socket, r));
+  if (ready instanceof Promise) ready = await ready;
+  if (!ready) return;
+  const { session, head } = ready;
   let stream: MuxStream;
   try {
     stream = session.openStream(head, false);
   } catch {
-    return writeRawReply(socket, { status: 502, body: 'The tunnel\'s agent is offline.' });
+    return writeRawReply(socket, offlinePage(t));
   }
   if (early.length) stream.write(early);
   stream.once('headers', (raw) => {
@@ -163,6 +132,64 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   socket.on('error', abort);
   socket.on('close', abort);
   stream.on('error', () => socket.destroy());
+}
+
+interface Prepared {
+  session: MuxSession;
+  head: Buffer;
+  /** The policy's request context, when the tunnel has a policy. */
+  ctx: EdgeRequestContext | null;
+}
+
+/**
+ * What every visitor request (plain or upgrade) goes through before a stream opens: header
+ * hygiene, the tunnel's policy, the reserved-path guard, a live agent connection, X-Forwarded-*
+ * and the encoded head. Null when the request was answered here, through `answer`. Synchronous
+ * unless the policy has to wait (an IdP call), so a signed-in request takes no promise hop.
+ */
+function prepare(
+  env: ProxyEnv,
+  t: Tunnel,
+  req: IncomingMessage,
+  clientIp: string,
+  rid: string,
+  upgrade: boolean,
+  answer: (r: Reply) => void,
+): Prepared | null | Promise<Prepared | null> {
+  const headers = requestHeaders(req.rawHeaders, req.headers.connection, upgrade);
+  if (!t.policy) return toAgent(null, headers);
+  const ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, upgrade);
+  const failed = (err: unknown): null => {
+    env.log.error('traffic policy failed', { tunnel: t.name, rid, err: err as Error });
+    answer(pageReply(500, 'Gatehouse error', 'The tunnel\'s traffic policy failed on this request; the edge log has the details.'));
+    return null;
+  };
+  const decided = (): Prepared | null => {
+    if (!ctx.replyValue) return toAgent(ctx, mapToFlat(ctx.headers));
+    answer(ctx.replyValue);
+    return null;
+  };
+  try {
+    const pending = t.policy.onRequest(ctx);
+    return pending ? pending.then(decided, failed) : decided();
+  } catch (err) {
+    return failed(err);
+  }
+
+  function toAgent(ctx: EdgeRequestContext | null, headers: string[]): Prepared | null {
+    const refuse = (r: Reply): null => {
+      answer(r);
+      return null;
+    };
+    // Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did.
+    if (isReservedTarget(req.url ?? '/')) return refuse(pageReply(404, 'Not found', 'There is nothing at this address.'));
+    const session = env.registry.pick(t);
+    if (!session) return refuse(offlinePage(t));
+    addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
+    const head = encodedHead(env, t, { method: req.method ?? 'GET', url: req.url ?? '/', headers, tunnel: t.name, ...(upgrade ? { upgrade } : {}) });
+    if (!head) return refuse(pageReply(500, 'Gatehouse error', 'A header of this request cannot be forwarded (it contains a NUL character).'));
+    return { session, head, ctx };
+  }
 }
 
 /** The request head for the wire; null (logged) when a policy put a NUL into a header. */
@@ -233,8 +260,14 @@ export function sendPage(res: ServerResponse, status: number, title: string, mes
   res.end(body);
 }
 
-function sendOffline(res: ServerResponse, t: Tunnel): void {
-  sendPage(res, 502, 'Tunnel offline', `The Gatehouse agent for ${t.hostname} is not connected right now. It reconnects on its own; try again in a few seconds.`);
+/** One of the edge's pages as a Reply, for either way of answering (a response or a raw socket). */
+function pageReply(status: number, title: string, message: string): Reply {
+  const body = htmlPage(title, message);
+  return { status, headers: pageHeaders(body), body };
+}
+
+function offlinePage(t: Tunnel): Reply {
+  return pageReply(502, 'Tunnel offline', `The Gatehouse agent for ${t.hostname} is not connected right now. It reconnects on its own; try again in a few seconds.`);
 }
 
 /** Set-Cookie from the policy (e.g. a rolled session) goes out next to the app's own. */

@@ -16,20 +16,19 @@ if (major < 22 || (major === 22 && minor < 18)) {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
   child.on('exit', (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
 } else {
-  // Servers run with a small V8 young generation (2 MiB semi-spaces):
-  // - the default lets survivors pile up until a scavenge pauses for 10-20 ms, which is what a
-  //   proxy's p99 sees (measured: p99 22 -> 15 ms);
-  // - a scavenge is also what frees the socket buffers of a bulk transfer cheaply. With a larger
-  //   young generation, 64 MiB of them pile up first and V8 runs a full mark-compact instead,
-  //   about a dozen per 256 MiB (measured, 8 -> 2 MiB: CPU per 256 MiB down/up 1,000/940 ->
-  //   810/690 ms). The price: scavenges 4x as often cost small requests 2-3% more CPU.
-  // A --max-semi-space-size of the user's own (command line or NODE_OPTIONS) wins.
+  // Servers run with a smaller V8 young generation (8 MiB semi-spaces): the default lets
+  // survivors pile up until a scavenge pauses for 10-20 ms, which is what a proxy's p99 sees
+  // (measured: p99 22 -> 15 ms). Not smaller, though it is tempting: at 2 MiB, scavenges free a
+  // bulk transfer's socket buffers before 64 MiB of them force V8's full mark-compacts (CPU per
+  // 256 MiB down/up 1,000/940 -> 810/690 ms), but they come so often that an SSO request, which
+  // holds more while in flight, costs 11% more CPU (4 MiB gets neither reliably).
+  // A --max-semi-space-size of the user's own (argv or NODE_OPTIONS) wins.
   // glibc's malloc, by default, hands freed heap back to the kernel at once; a proxy allocates a
   // socket buffer per read, so it then page-faults the same memory back in (measured: 15-25k
   // faults and ~200 ms of kernel time per 256 MiB). Keep up to 64 MiB of freed heap instead.
   // process.execve replaces this process (no supervisor left behind); where it is missing, run as is.
   const SERVER = ['http', 'edge', 'start'];
-  const flag = '--max-semi-space-size=2';
+  const flag = '--max-semi-space-size=8';
   const own = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
   if (SERVER.includes(process.argv[2]) && typeof process.execve === 'function' && !own) {
     const env = { MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024), MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024), ...process.env };

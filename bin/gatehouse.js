@@ -22,17 +22,18 @@ if (major < 22 || (major === 22 && minor < 18)) {
   // bulk transfer's socket buffers before 64 MiB of them force V8's full mark-compacts (CPU per
   // 256 MiB down/up 1,000/940 -> 810/690 ms), but they come so often that an SSO request, which
   // holds more while in flight, costs 11% more CPU (4 MiB gets neither reliably).
-  // A --max-semi-space-size of the user's own (argv or NODE_OPTIONS) wins.
+  // A --max-semi-space-size of the user's own (argv or NODE_OPTIONS) wins; the malloc settings
+  // apply either way (GATEHOUSE_TUNED marks the process that already has them).
   // glibc's malloc, by default, hands freed heap back to the kernel at once; a proxy allocates a
   // socket buffer per read, so it then page-faults the same memory back in (measured: 15-25k
   // faults and ~200 ms of kernel time per 256 MiB). Keep up to 64 MiB of freed heap instead.
   // process.execve replaces this process (no supervisor left behind); where it is missing, run as is.
   const SERVER = ['http', 'edge', 'start'];
   const flag = '--max-semi-space-size=8';
-  const own = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
-  if (SERVER.includes(process.argv[2]) && typeof process.execve === 'function' && !own) {
-    const env = { MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024), MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024), ...process.env };
-    process.execve(process.execPath, [process.execPath, flag, ...process.execArgv, ...process.argv.slice(1)], env);
+  if (SERVER.includes(process.argv[2]) && typeof process.execve === 'function' && !process.env.GATEHOUSE_TUNED) {
+    const own = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
+    const env = { MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024), MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024), ...process.env, GATEHOUSE_TUNED: '1' };
+    process.execve(process.execPath, [process.execPath, ...(own ? [] : [flag]), ...process.execArgv, ...process.argv.slice(1)], env);
   }
   const { main } = await import('../main/cli/main.ts');
   process.exit(await main(process.argv.slice(2)));

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { startApp } from '../support/tunnel.ts';
 import { runCli } from '../support/cli.ts';
 import { freePort } from '../support/net.ts';
@@ -82,4 +83,29 @@ test('clear errors and non-zero exits for a port in use, a bad address, a bad na
     assert.doesNotMatch(cli.stderr(), /at .*\.ts:\d+/, 'no stack trace');
   }
   busy.close();
+});
+
+test('server commands run tuned (8 MiB semi-spaces, glibc keeps freed heap), and a semi-space size in NODE_OPTIONS wins', async () => {
+  const app = await startApp((_req, res) => res.end('ok'));
+  const procOf = (pid: number) => ({
+    argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'),
+    env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'),
+  });
+  try {
+    for (const nodeOptions of [undefined, '--max-semi-space-size=2']) {
+      const cli = runCli(['http', String(app.port), '--edge-addr', '127.0.0.1:0', '--web-addr', 'false', '--log', 'false'], nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
+      try {
+        await cli.waitFor(/Forwarding\s+http:\/\//);
+        // process.execve keeps the pid: this is the process that serves.
+        const p = procOf(cli.child.pid!);
+        assert.equal(p.argv.includes('--max-semi-space-size=8'), !nodeOptions, p.argv.join(' '));
+        assert.ok(p.env.includes(`MALLOC_TRIM_THRESHOLD_=${64 * 1024 * 1024}`));
+        assert.ok(p.env.includes('GATEHOUSE_TUNED=1'));
+      } finally {
+        assert.equal(await cli.stop(), 0);
+      }
+    }
+  } finally {
+    await app.close();
+  }
 });

@@ -105,12 +105,8 @@ export async function startEdge(opts: EdgeOptions): Promise<Edge> {
     }
     if (tooManyLogins(req, res)) return;
     if (t) {
-      if (opts.maxStreamsPerTunnel !== undefined) {
-        if (t.inFlight >= opts.maxStreamsPerTunnel) {
-          return sendPage(res, 503, 'Tunnel busy', `${t.hostname} is answering as many requests as it may at once. Try again in a moment.`);
-        }
-        t.inFlight++;
-        res.once('close', () => t.inFlight--);
+      if (opts.maxStreamsPerTunnel !== undefined && t.inFlight >= opts.maxStreamsPerTunnel) {
+        return sendPage(res, 503, 'Tunnel busy', `${t.hostname} is answering as many requests as it may at once. Try again in a moment.`);
       }
       proxyRequest(env, t, req, res).catch((err: Error) => {
         log.error('request failed', { err });

@@ -34,7 +34,7 @@ export function requestHeaders(raw: string[], connection: string | undefined, ke
     if (HOP_BY_HOP.has(lower) || named?.has(lower)) {
       if (!(keepUpgrade && (lower === 'upgrade' || lower === 'connection'))) continue;
     }
-    if (isIdentityHeader(name)) continue; // only the edge may set these
+    if (isIdentityHeader(lower)) continue; // only the edge may set these
     out.push(name, raw[i + 1]!);
   }
   return out;

@@ -29,6 +29,17 @@ export interface ProxyEnv {
 
 export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessage, res: ServerResponse): Promise<void> {
   env.stats.requests++;
+  // In flight from the start (a policy may wait on the IdP): the edge's graceful close and the
+  // tunnel's stream limit both count it.
+  env.stats.inFlight++;
+  t.inFlight++;
+  let stream: MuxStream | null = null;
+  res.once('close', () => {
+    env.stats.inFlight--;
+    t.inFlight--;
+    // The visitor left before the answer was complete: stop the agent's work too.
+    if (!res.writableFinished) stream?.reset();
+  });
   const clientIp = clientIpOf(req);
   const rid = randomUUID();
   if (env.accessLog) logAccess(env.log, t, req, res, rid, clientIp);
@@ -46,13 +57,6 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
     ctx = null;
   }
   const hasBody = req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-  let stream: MuxStream | null = null;
-  env.stats.inFlight++;
-  res.once('close', () => {
-    env.stats.inFlight--;
-    // The visitor left before the answer was complete: stop the agent's work too.
-    if (!res.writableFinished) stream?.reset();
-  });
   req.on('error', () => stream?.reset());
 
   const send = (session: MuxSession, retried: boolean): void => {
@@ -255,9 +259,7 @@ function writeReply(res: ServerResponse, r: Reply): void {
 
 export function sendPage(res: ServerResponse, status: number, title: string, message: string): void {
   if (res.headersSent) return void res.destroy();
-  const body = htmlPage(title, message);
-  res.writeHead(status, pageHeaders(body));
-  res.end(body);
+  writeReply(res, pageReply(status, title, message));
 }
 
 /** One of the edge's pages as a Reply, for either way of answering (a response or a raw socket). */

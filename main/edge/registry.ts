@@ -15,7 +15,7 @@ export interface Tunnel extends TunnelRef {
   offlineSince: number | null;
   /** Round-robin cursor over sessions. */
   cursor: number;
-  /** Visitor requests being answered now (for the edge's per-tunnel limit). */
+  /** Visitor requests being answered now (the edge's per-tunnel limit; counted by proxyRequest). */
   inFlight: number;
 }
 

@@ -1,7 +1,7 @@
 // The visitor's identity: built from ID-token and userinfo claims, sent to the app as headers.
 import type { HeaderMap, Identity } from '../policy/types.ts';
 
-export const IDENTITY_HEADERS = [
+const IDENTITY_HEADERS = [
   'x-forwarded-user',
   'x-forwarded-email',
   'x-forwarded-preferred-username',

@@ -15,11 +15,19 @@ export const LOGOUT_PATH = `${RESERVED_PREFIX}logout`;
 export const HANDOFF_PATH = `${RESERVED_PREFIX}handoff`;
 
 /**
- * Cheap test on a raw request target: false means it cannot be, or decode to, a reserved path.
- * (Node's HTTP parser refuses tabs and newlines in a target, which URL parsing would drop.)
+ * Cheap test on a raw request target: false means its path cannot be, or decode to, a reserved
+ * one. Only the path counts (a URL parser ends it at `?` or `#`), so an encoded query such as
+ * `?q=a%20b` costs no URL parse. (Node's HTTP parser refuses tabs and newlines in a target,
+ * which URL parsing would drop.)
  */
 export function mayBeReserved(target: string): boolean {
-  return target.includes('%') || target.includes('\\') || /gatehouse/i.test(target);
+  let end = target.length;
+  const q = target.indexOf('?');
+  if (q >= 0) end = q;
+  const h = target.indexOf('#');
+  if (h >= 0 && h < end) end = h;
+  const path = end === target.length ? target : target.slice(0, end);
+  return path.includes('%') || path.includes('\\') || /gatehouse/i.test(path);
 }
 
 /** True for anything that is, or decodes to, a path under /.gatehouse/ (any case). */

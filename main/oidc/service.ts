@@ -13,7 +13,6 @@ import { createSingleUse } from './single-use.ts';
 
 import { CALLBACK_PATH, SIGNED_OUT_PATH } from './paths.ts';
 
-export { CALLBACK_PATH, SIGNED_OUT_PATH };
 
 export interface OidcServiceOptions {
   /** 32 random bytes, persisted by the caller so restarts keep sessions valid. */

@@ -23,16 +23,12 @@ export interface LoadedPolicy {
 /** Throws PolicyError with every problem found. */
 export function loadPolicy(input: LoadPolicyInput): LoadedPolicy {
   const file = input.file ?? 'policy';
-  let document: PolicyDocument = {};
-  let policy: ValidatedPolicy | undefined;
-  if (input.text !== undefined) {
-    document = parsePolicyText(input.text, file);
-    policy = validatePolicy(document, { file, text: input.text });
-  }
-  if (input.flags) {
-    checkOidcFlags(input.flags);
-    document = mergeOidcFlags(document, input.flags, input.file);
-    policy = undefined; // the merged document is validated again, as a whole
-  }
-  return { document, policy: policy ?? validatePolicy(document, input.file ? { file } : undefined) };
+  const text = input.text;
+  const document = text === undefined ? {} : parsePolicyText(text, file);
+  if (!input.flags) return { document, policy: validatePolicy(document, text === undefined ? undefined : { file, text }) };
+  // The file alone first, so its errors carry its line numbers; then the merged whole.
+  if (text !== undefined) validatePolicy(document, { file, text });
+  checkOidcFlags(input.flags);
+  const merged = mergeOidcFlags(document, input.flags, input.file);
+  return { document: merged, policy: validatePolicy(merged, input.file ? { file } : undefined) };
 }

@@ -51,32 +51,41 @@ export class HeadError extends Error {
 }
 
 export function encodeRequestHead(h: RequestHead): Buffer {
-  let s = `${REQUEST_TAG}${SEP}${field(h.method)}${SEP}${field(h.url)}${SEP}${field(h.tunnel)}${SEP}${h.upgrade ? '1' : ''}`;
-  for (const v of h.headers) s += SEP + field(v);
-  return Buffer.from(s);
+  return withHeaders(`${REQUEST_TAG}${SEP}${field(h.method)}${SEP}${field(h.url)}${SEP}${field(h.tunnel)}${SEP}${h.upgrade ? '1' : ''}`, h.headers);
 }
 
 export function decodeRequestHead(payload: Buffer): RequestHead {
-  const f = payload.toString('utf8').split(SEP);
-  if (f[0] !== REQUEST_TAG || f.length < 5 || (f.length - 5) % 2 !== 0 || !f[1] || !f[2]) throw new HeadError('malformed request head');
+  const f = fieldsOf(payload, REQUEST_TAG, 4);
+  if (!f[1] || !f[2]) throw new HeadError('malformed request head');
   return { method: f[1], url: f[2], tunnel: f[3]!, upgrade: f[4] === '1', headers: f.slice(5) };
 }
 
 export function encodeResponseHead(h: ResponseHead): Buffer {
-  let s = `${RESPONSE_TAG}${SEP}${h.status}${SEP}${field(h.error ?? '')}`;
-  for (const v of h.headers) s += SEP + field(v);
-  return Buffer.from(s);
+  return withHeaders(`${RESPONSE_TAG}${SEP}${h.status}${SEP}${field(h.error ?? '')}`, h.headers);
 }
 
 export function decodeResponseHead(payload: Buffer): ResponseHead {
-  const f = payload.toString('utf8').split(SEP);
+  const f = fieldsOf(payload, RESPONSE_TAG, 2);
   const status = Number(f[1]);
-  if (f[0] !== RESPONSE_TAG || f.length < 3 || (f.length - 3) % 2 !== 0 || !Number.isInteger(status) || status < 100 || status > 999) {
-    throw new HeadError('malformed response head');
-  }
+  if (!Number.isInteger(status) || status < 100 || status > 999) throw new HeadError('malformed response head');
   const head: ResponseHead = { status, headers: f.slice(3) };
   if (f[2]) head.error = f[2];
   return head;
+}
+
+/** A head's tag and fixed fields, then header names and values (no array built: hot path). */
+function withHeaders(s: string, headers: string[]): Buffer {
+  for (const v of headers) s += SEP + field(v);
+  return Buffer.from(s);
+}
+
+/** The fields of a head with this tag and this many fixed fields, followed by name/value pairs. */
+function fieldsOf(payload: Buffer, tag: string, fixed: number): string[] {
+  const f = payload.toString('utf8').split(SEP);
+  if (f[0] !== tag || f.length < 1 + fixed || (f.length - 1 - fixed) % 2 !== 0) {
+    throw new HeadError(`malformed ${tag === REQUEST_TAG ? 'request' : 'response'} head`);
+  }
+  return f;
 }
 
 function field(v: string): string {

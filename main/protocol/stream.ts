@@ -119,10 +119,7 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
 
   /** Abort the stream: the peer gets RST with this code, local users get 'close'. */
   reset(code: number = ErrorCode.CANCEL): void {
-    if (!this.resetSent && !(this.finSent && this.finReceived)) {
-      this.resetSent = true;
-      this.session.sendReset(this.id, code);
-    }
+    this.resetOnce(code);
     this.destroy();
   }
 
@@ -131,10 +128,7 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
     if (this.destroyed) return;
     this.destroyed = true;
     this.flowing = false;
-    if (!this.resetSent && !(this.finSent && this.finReceived)) {
-      this.resetSent = true;
-      this.session.sendReset(this.id, err ? ErrorCode.INTERNAL : ErrorCode.CANCEL);
-    }
+    this.resetOnce(err ? ErrorCode.INTERNAL : ErrorCode.CANCEL);
     this.session.forget(this);
     this.pending = [];
     this.pendingBytes = 0;
@@ -191,6 +185,13 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
   receiveReset(code: number): void {
     this.resetSent = true; // nothing to send back
     this.destroy(code === ErrorCode.NORMAL ? undefined : new StreamResetError(code));
+  }
+
+  /** RST to the peer, once, unless the stream already ended both ways. */
+  private resetOnce(code: number): void {
+    if (this.resetSent || (this.finSent && this.finReceived)) return;
+    this.resetSent = true;
+    this.session.sendReset(this.id, code);
   }
 
   private deliver(): void {

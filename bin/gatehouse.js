@@ -31,10 +31,13 @@ if (major < 22 || (major === 22 && minor < 18)) {
   const SERVER = ['http', 'edge', 'start'];
   const flag = '--max-semi-space-size=8';
   if (SERVER.includes(process.argv[2]) && typeof process.execve === 'function' && !process.env.GATEHOUSE_TUNED) {
-    const own = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-semi-space-size'));
+    // Node takes `_` for `-` in option names.
+    const own = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.replaceAll('_', '-').startsWith('--max-semi-space-size'));
     const env = { MALLOC_TRIM_THRESHOLD_: String(64 * 1024 * 1024), MALLOC_MMAP_THRESHOLD_: String(4 * 1024 * 1024), ...process.env, GATEHOUSE_TUNED: '1' };
     process.execve(process.execPath, [process.execPath, ...(own ? [] : [flag]), ...process.execArgv, ...process.argv.slice(1)], env);
   }
+  // The mark is for this process only: a gatehouse server started from it must tune itself again.
+  delete process.env.GATEHOUSE_TUNED;
   const { main } = await import('../main/cli/main.ts');
   process.exit(await main(process.argv.slice(2)));
 }

@@ -1,5 +1,6 @@
 // The local address a tunnel forwards to: `3000`, `localhost:3000`, `127.0.0.1:3000`, `[::1]:3000`
 // or `http://host:port`. Normalised to a URL, with a clear error for anything else.
+import { hostPort } from '../common/net.ts';
 
 export interface LocalAddr {
   host: string;
@@ -35,6 +36,6 @@ function portOf(s: string, input: string): number {
 }
 
 function make(host: string, port: number): LocalAddr {
-  const h = host.includes(':') ? `[${host}]` : host;
-  return { host, port, url: `http://${h}:${port}`, display: `${h}:${port}` };
+  const hp = hostPort(host, port);
+  return { host, port, url: `http://${hp}`, display: hp };
 }

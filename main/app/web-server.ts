@@ -7,7 +7,7 @@ import http from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { API_METHODS, type ApiMethod } from '../../preload/contract.ts';
-import { isLoopbackHost } from '../common/host-guard.ts';
+import { assertGuardedLoopback, isLoopbackHost } from '../common/host-guard.ts';
 import { hostPort, listen } from '../common/net.ts';
 import { RENDERER_HEADERS, rendererType, resolveRendererPath } from '../common/renderer-assets.ts';
 import type { AppService } from './service.ts';
@@ -23,6 +23,7 @@ export interface WebServer {
 }
 
 export async function startWebServer(service: AppService, host: string, port: number, log: Logger, rendererDir = RENDERER_DIR): Promise<WebServer> {
+  assertGuardedLoopback(host, port);
   const methods = new Set<string>(API_METHODS);
   const streams = new Set<http.ServerResponse>();
   let actualPort = port;

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { Agent } from '../agent/agent.ts';
 import type { RequestLogEntry } from '../agent/types.ts';
-import { isLoopbackHost } from '../common/host-guard.ts';
+import { assertGuardedLoopback, isLoopbackHost } from '../common/host-guard.ts';
 import { hostPort, listen } from '../common/net.ts';
 import type { Ring } from '../common/ring.ts';
 
@@ -13,6 +13,7 @@ export interface AgentApi {
 }
 
 export async function startAgentApi(agent: Agent, host: string, port: number, log: Ring<RequestLogEntry>): Promise<AgentApi> {
+  assertGuardedLoopback(host, port);
   const server = http.createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       const text = JSON.stringify(body);

@@ -1,7 +1,7 @@
 // Flag parsing on node:util parseArgs (strict: an unknown or misspelled flag is an error).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../policy/duration.ts';
-import type { LogLevel } from '../common/log.ts';
+import { isLogLevel, type LogLevel } from '../common/log.ts';
 
 export class UsageError extends Error {}
 
@@ -14,12 +14,10 @@ export function parseFlags<T extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-
 /** `--log-level`, checked: an unknown level would otherwise log everything, silently. */
 export function logLevelFlag(value: string): LogLevel {
-  if (!(LEVELS as readonly string[]).includes(value)) throw new UsageError(`--log-level must be debug, info, warn or error, not "${value}"`);
-  return value as LogLevel;
+  if (!isLogLevel(value)) throw new UsageError(`--log-level must be debug, info, warn or error, not "${value}"`);
+  return value;
 }
 
 /** A duration flag (`30s`, `2m`, `500ms`) in milliseconds; checked at start, not when it is used. */

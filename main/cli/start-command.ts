@@ -5,7 +5,6 @@ import { createAppService } from '../app/service.ts';
 import { startWebServer } from '../app/web-server.ts';
 import { createLogger } from '../common/log.ts';
 import { parseHostPort } from '../common/net.ts';
-import { isGuardedLoopback } from '../common/host-guard.ts';
 
 const USAGE = `Usage: gatehouse start [--web-addr 127.0.0.1:4040] [--edge-addr 127.0.0.1:8080] [--config-dir DIR] [--log-level info]`;
 
@@ -26,9 +25,6 @@ export async function runStart(argv: string[]): Promise<number> {
   }
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"\n\n${USAGE}`);
   const web = parseHostPort(values['web-addr'], '127.0.0.1');
-  if (!isGuardedLoopback(web.host)) {
-    throw new UsageError('--web-addr must be 127.0.0.1, localhost or [::1]: the UI controls your tunnels and secrets');
-  }
   if (values['edge-addr'] !== undefined) parseHostPort(values['edge-addr'], '127.0.0.1');
   const log = createLogger({ level: logLevelFlag(values['log-level']) });
   const service = await createAppService({ shell: 'headless', configDir: values['config-dir'], edgeAddr: values['edge-addr'], log });

@@ -71,6 +71,8 @@ test('clear errors and non-zero exits for a port in use, a bad address, a bad na
     [['http', '3000', '--frobnicate'], /Unknown option '--frobnicate'/, 2],
     [['http'], /expected one local address/, 2],
     [['http', '3000', '--edge-addr', 'nonsense'], /not a valid address/, 1],
+    // Its Host check would refuse every request: an error at start, not a dead API.
+    [['http', '3000', '--edge-addr', '127.0.0.1:0', '--web-addr', '0.0.0.0:4041'], /0\.0\.0\.0:4041 is not 127\.0\.0\.1, localhost or \[::1\]/, 1],
     [['teleport'], /unknown command "teleport"/, 2],
     // Checked at start, not first met in the Ctrl-C handler.
     [['http', '3000', '--grace-period', 'soon'], /--grace-period must be a duration like 10s/, 2],
@@ -92,7 +94,7 @@ test('server commands run tuned (8 MiB semi-spaces, glibc keeps freed heap), and
     env: readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'),
   });
   try {
-    for (const nodeOptions of [undefined, '--max-semi-space-size=2']) {
+    for (const nodeOptions of [undefined, '--max-semi-space-size=2', '--max_semi_space_size=2']) {
       const cli = runCli(['http', String(app.port), '--edge-addr', '127.0.0.1:0', '--web-addr', 'false', '--log', 'false'], nodeOptions ? { NODE_OPTIONS: nodeOptions } : {});
       try {
         await cli.waitFor(/Forwarding\s+http:\/\//);
@@ -101,6 +103,7 @@ test('server commands run tuned (8 MiB semi-spaces, glibc keeps freed heap), and
         assert.equal(p.argv.includes('--max-semi-space-size=8'), !nodeOptions, p.argv.join(' '));
         assert.ok(p.env.includes(`MALLOC_TRIM_THRESHOLD_=${64 * 1024 * 1024}`));
         assert.ok(p.env.includes('GATEHOUSE_TUNED=1'));
+        if (nodeOptions) assert.ok(p.env.includes(`NODE_OPTIONS=${nodeOptions}`), 'the user\'s own setting is what applies');
       } finally {
         assert.equal(await cli.stop(), 0);
       }

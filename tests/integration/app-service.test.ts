@@ -12,7 +12,7 @@ import { createKeychainStore, SecretAccounts } from '../../main/secrets/keychain
 import { silentLogger } from '../../main/common/log.ts';
 import type { GatehouseEvent } from '../../preload/contract.ts';
 import { startApp, startTestEdge, TOKEN } from '../support/tunnel.ts';
-import { delay } from '../../main/common/wait.ts';
+import { waitFor } from '../../main/common/wait.ts';
 
 const keychain = createKeychainStore({ service: `gatehouse-svc-${process.pid}` });
 const dirs: string[] = [];
@@ -141,11 +141,16 @@ test("a remote edge's Redirect URI is the one its welcome names, not a guess fro
     const saved = await svc.saveSettings({ issuerUrl: 'https://idp.example.com/', clientId: 'gatehouse', edge: { kind: 'remote', url: edge.agentUrl }, authtoken: TOKEN });
     assert.ok(saved.ok, JSON.stringify(saved));
     let info = await svc.getInfo();
-    for (const end = Date.now() + 5000; info.redirectUri !== 'https://tunnels.example.test/oauth2/callback' && Date.now() < end; ) {
-      await delay(25);
-      info = await svc.getInfo();
+    // The welcome arrives after the save returns; the service announces the new info.
+    const off = svc.onEvent((e) => {
+      if (e.type === 'app') info = e.info;
+    });
+    try {
+      const expected = 'https://tunnels.example.test/oauth2/callback';
+      assert.ok(info.redirectUri === expected || (await waitFor(() => info.redirectUri === expected, 5000)), `Redirect URI: ${info.redirectUri}`);
+    } finally {
+      off();
     }
-    assert.equal(info.redirectUri, 'https://tunnels.example.test/oauth2/callback');
     assert.equal(info.postLogoutRedirectUri, 'https://tunnels.example.test/oauth2/signed-out');
     assert.equal(info.edge.status, 'online');
   } finally {

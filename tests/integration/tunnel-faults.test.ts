@@ -211,6 +211,7 @@ test('a per-tunnel limit on requests in flight answers 503 past it, and frees it
   const t = await startTunnel({ addr: `127.0.0.1:${app.port}` }, { maxStreamsPerTunnel: 1 });
   try {
     const first = request(t.edge, t.host, { path: '/hold' });
+    first.catch(() => {}); // awaited below; a failed assert before that must not leave it unhandled
     assert.ok(await waitFor(() => t.edge.stats().openStreams === 1, 5000), `t.edge.stats().openStreams === 1`);
     const busy = await request(t.edge, t.host, { path: '/' });
     assert.equal(busy.status, 503);
@@ -219,6 +220,7 @@ test('a per-tunnel limit on requests in flight answers 503 past it, and frees it
     assert.equal((await first).status, 200);
     assert.equal((await request(t.edge, t.host, { path: '/' })).status, 200, 'the slot is free again');
   } finally {
+    release();
     await t.close();
     await app.close();
   }

@@ -19,6 +19,7 @@ import {
 import { MuxStream } from './stream.ts';
 import { decodeJson, encodeJson, type ControlMessage } from './messages.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
+import { noteBufferBytes } from '../common/gc-pacer.ts';
 
 export interface SessionOptions {
   /** The agent is the client (odd stream ids), the edge the server (even ids). */
@@ -272,6 +273,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
       msg = pooled.subarray(0, size);
     } else msg = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
     this.inFlight += size;
+    noteBufferBytes(size); // the body bytes came from socket reads (visitor's or app's)
     this.ws.send(msg, { binary: true }, () => {
       this.inFlight -= size;
       if (pooled && sendBuffers.length < MAX_POOLED) sendBuffers.push(pooled);
@@ -284,6 +286,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   private onMessage(data: RawData, isBinary: boolean): void {
     this.lastRx = Date.now();
     if (!isBinary || !Buffer.isBuffer(data)) return this.protocolError(new ProtocolError('text message on a tunnel connection'));
+    noteBufferBytes(data.length); // read from the tunnel's socket
     try {
       decodeFrames(data, (frame) => this.onFrame(frame, data.length));
     } catch (err) {

@@ -17,6 +17,7 @@ import {
   type Frame,
 } from './frame.ts';
 import { MuxStream } from './stream.ts';
+import { StreamTable } from './stream-table.ts';
 import { decodeJson, encodeJson, type ControlMessage } from './messages.ts';
 import { silentLogger, type Logger } from '../common/log.ts';
 import { noteBufferBytes } from '../common/gc-pacer.ts';
@@ -57,7 +58,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   bytesIn = 0;
   bytesOut = 0;
   private readonly ws: WebSocket;
-  private readonly streams = new Map<number, MuxStream>();
+  private readonly streams = new StreamTable<MuxStream>();
   private readonly window: number;
   private readonly maxStreams: number;
   private nextId: number;
@@ -114,7 +115,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     const id = this.nextId;
     this.nextId += 2;
     const stream = new MuxStream(this, id, this.window);
-    this.streams.set(id, stream);
+    this.streams.add(stream);
     this.queueUrgent(FrameType.HEADERS, fin ? Flag.SYN | Flag.FIN : Flag.SYN, id, head);
     if (fin) stream.finQueued = stream.finSent = true;
     return stream;
@@ -359,7 +360,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
         return;
       }
       const s = new MuxStream(this, f.streamId, this.window);
-      this.streams.set(f.streamId, s);
+      this.streams.add(s);
       // FIN with the head (no body): known before anyone reads, so a GET needs no body plumbing.
       if (f.flags & Flag.FIN) s.receiveFin();
       this.emit('stream', s, f.payload);

@@ -49,7 +49,8 @@ export function takeOwnCookies(headers: HeaderMap, name: string): string[] {
     if (!isOwnCookieName(n)) kept.push(part);
     else if (eq >= 0 && n === name) found.push(part.slice(eq + 1).trimStart());
   });
-  if (kept.length === 0) delete headers['cookie'];
+  // Set, not deleted: a delete would turn the request's header map into a slow dictionary.
+  if (kept.length === 0) headers['cookie'] = undefined;
   else headers['cookie'] = kept.join('; ');
   return found;
 }

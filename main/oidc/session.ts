@@ -93,24 +93,31 @@ export function openSession(candidates: string[], a: OpenSessionArgs): SessionDa
 
 /** Opened sessions remembered per sealer (a few MB at most). */
 const CACHE_SIZE = 4096;
-const opened = new WeakMap<Sealer, Map<string, { binding: string; session: SessionData }>>();
+const opened = new WeakMap<Sealer, Map<string, { token: string; binding: string; session: SessionData }>>();
+/**
+ * Cache key: a token's last 22 characters, its GCM tag, unique per seal. Hashing them costs a
+ * seventh of hashing the whole token (a fresh string on every request); a hit still compares
+ * the whole token.
+ */
+const KEY_CHARS = 22;
 
 /**
  * Session cookies come back on every request: keep what recent ones opened to, checked and
- * frozen (the same object each time, so callers can key their own per-session work on it). The
- * key is the exact token, a hit must have the same binding, and GCM authenticated both, so a
- * hit is as good as a decryption. Only valid sessions are kept: forged tokens cannot fill it.
+ * frozen (the same object each time, so callers can key their own per-session work on it). A
+ * hit must have the exact token and the same binding, and GCM authenticated both, so a hit is
+ * as good as a decryption. Only valid sessions are kept: forged tokens cannot fill it.
  */
 function openChecked(sealer: Sealer, b: string, token: string): SessionData | null {
   let cache = opened.get(sealer);
   if (!cache) opened.set(sealer, (cache = new Map()));
-  const hit = cache.get(token);
-  if (hit !== undefined && hit.binding === b) return hit.session;
+  const key = token.slice(-KEY_CHARS);
+  const hit = cache.get(key);
+  if (hit !== undefined && hit.token === token && hit.binding === b) return hit.session;
   const s = validSession(sealer.open('session', b, token));
   if (!s) return null;
   if (s.groups) Object.freeze(s.groups);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  cache.set(token, { binding: b, session: Object.freeze(s) });
+  cache.set(key, { token, binding: b, session: Object.freeze(s) });
   return s;
 }
 

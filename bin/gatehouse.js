@@ -18,10 +18,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
 } else {
   // Servers run with a smaller V8 young generation (8 MiB semi-spaces): the default lets
   // survivors pile up until a scavenge pauses for 10-20 ms, which is what a proxy's p99 sees
-  // (measured: p99 22 -> 15 ms). Not smaller, though it is tempting: at 2 MiB, scavenges free a
-  // bulk transfer's socket buffers before 64 MiB of them force V8's full mark-compacts (CPU per
-  // 256 MiB down/up 1,000/940 -> 810/690 ms), but they come so often that an SSO request, which
-  // holds more while in flight, costs 11% more CPU (4 MiB gets neither reliably).
+  // (measured: p99 22 -> 15 ms). Not smaller: scavenges would come more often, for nothing, as
+  // main/common/gc-pacer.ts already brings them forward during bulk transfers; 16 MiB measured
+  // the same as 8.
   // A --max-semi-space-size of the user's own (argv or NODE_OPTIONS) wins; the malloc settings
   // apply either way (GATEHOUSE_TUNED marks the process that already has them).
   // glibc's malloc, by default, hands freed heap back to the kernel at once; a proxy allocates a

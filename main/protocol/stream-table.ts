@@ -4,20 +4,31 @@
 // table has reached the old generation, the chain keeps every later table, and the streams they
 // held, alive through scavenges until a full GC: that promoted each request's whole object graph
 // (several KiB). This table only reallocates to grow or shrink, and clears what it leaves.
+import { randomInt } from 'node:crypto';
 
-const MIN_CAPACITY = 64;
+const MIN_BITS = 6; // 64 slots
 
 export class StreamTable<T extends { readonly id: number }> {
-  private slots: (T | undefined)[] = new Array<T | undefined>(MIN_CAPACITY).fill(undefined);
-  private mask = MIN_CAPACITY - 1;
+  private slots: (T | undefined)[] = new Array<T | undefined>(1 << MIN_BITS).fill(undefined);
+  private bits = MIN_BITS;
+  private mask = (1 << MIN_BITS) - 1;
   private count = 0;
+  /**
+   * The peer picks the ids of the streams it opens: a secret seed keeps it from choosing ids
+   * that all share a slot (which would make every lookup walk them all).
+   */
+  private readonly seed: number;
+
+  constructor(seed = randomInt(2 ** 32 - 1)) {
+    this.seed = seed;
+  }
 
   get size(): number {
     return this.count;
   }
 
   get(id: number): T | undefined {
-    for (let i = slotOf(id, this.mask); ; i = (i + 1) & this.mask) {
+    for (let i = this.home(id); ; i = (i + 1) & this.mask) {
       const s = this.slots[i];
       if (s === undefined || s.id === id) return s;
     }
@@ -25,14 +36,14 @@ export class StreamTable<T extends { readonly id: number }> {
 
   /** Adds a stream whose id is not in the table. */
   add(stream: T): void {
-    if ((this.count + 1) * 2 > this.slots.length) this.resize(this.slots.length * 2);
+    if ((this.count + 1) * 2 > this.slots.length) this.resize(this.bits + 1);
     this.place(stream);
     this.count++;
   }
 
   delete(id: number): boolean {
     const { slots, mask } = this;
-    let i = slotOf(id, mask);
+    let i = this.home(id);
     for (;;) {
       const s = slots[i];
       if (s === undefined) return false;
@@ -44,7 +55,7 @@ export class StreamTable<T extends { readonly id: number }> {
     for (let j = (i + 1) & mask; ; j = (j + 1) & mask) {
       const s = slots[j];
       if (s === undefined) break;
-      const home = slotOf(s.id, mask);
+      const home = this.home(s.id);
       // s may fill the gap at i unless its home lies cyclically in (i, j].
       if (i <= j ? home <= i || home > j : home <= i && home > j) {
         slots[i] = s;
@@ -53,7 +64,7 @@ export class StreamTable<T extends { readonly id: number }> {
     }
     slots[i] = undefined;
     this.count--;
-    if (slots.length > MIN_CAPACITY && this.count * 8 < slots.length) this.resize(slots.length / 2);
+    if (this.bits > MIN_BITS && this.count * 8 < slots.length) this.resize(this.bits - 1);
     return true;
   }
 
@@ -66,23 +77,34 @@ export class StreamTable<T extends { readonly id: number }> {
     this.count = 0;
   }
 
+  private home(id: number): number {
+    return homeSlot(id, this.seed, this.bits);
+  }
+
   private place(stream: T): void {
-    let i = slotOf(stream.id, this.mask);
+    let i = this.home(stream.id);
     while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
     this.slots[i] = stream;
   }
 
-  private resize(capacity: number): void {
+  private resize(bits: number): void {
     const old = this.slots;
-    this.slots = new Array<T | undefined>(capacity).fill(undefined);
-    this.mask = capacity - 1;
+    this.slots = new Array<T | undefined>(1 << bits).fill(undefined);
+    this.bits = bits;
+    this.mask = (1 << bits) - 1;
     for (const s of old) if (s !== undefined) this.place(s);
     // The old array may already be in the old generation: empty it, so it holds nothing alive.
     old.fill(undefined);
   }
 }
 
-/** Ids of one side are consecutive odd or even numbers: halved, they fill slots in order. */
-function slotOf(id: number, mask: number): number {
-  return (id >>> 1) & mask;
+/**
+ * Where an id's probe run starts: the top `bits` bits of MurmurHash3's finalizer over the id
+ * and the seed, whose every output bit depends on every input bit.
+ */
+export function homeSlot(id: number, seed: number, bits: number): number {
+  let h = id ^ seed;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> (32 - bits);
 }

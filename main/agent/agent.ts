@@ -2,6 +2,7 @@
 // the streams the edge opens, and reconnects with jittered backoff, re-binding the same names.
 // Every state change is an event with a reason, for the CLI's status screen and the app's UI.
 import { EventEmitter } from 'node:events';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { MuxSession } from '../protocol/session.ts';
@@ -15,7 +16,6 @@ import { silentLogger, type Logger } from '../common/log.ts';
 import { VERSION } from '../common/version.ts';
 import { waitFor } from '../common/wait.ts';
 import { isLoopbackName } from '../common/loopback.ts';
-import { connectBigReads } from '../common/big-read-socket.ts';
 import type { AgentStateEvent, RequestLogEntry, TunnelInfo, TunnelSpec } from './types.ts';
 
 export interface AgentOptions {
@@ -227,7 +227,7 @@ class Connection {
       maxPayload: MAX_MESSAGE + 1024,
       handshakeTimeout: 10_000,
       ca: o.ca,
-      ...(o.socketPath ? { createConnection: () => connectBigReads(o.socketPath!) } : {}),
+      ...(o.socketPath ? { createConnection: () => net.connect(o.socketPath!) } : {}),
       // Masking protects proxies from browser-chosen bytes on plain connections. Over TLS or
       // loopback no proxy can read the frames, so skip the per-byte copy and XOR.
       ...(o.socketPath || unmaskable(o.edgeUrl) ? { generateMask: zeroMask } : {}),

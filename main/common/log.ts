@@ -18,6 +18,7 @@ const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 
 export function isLogLevel(v: string): v is LogLevel {
   return Object.hasOwn(ORDER, v);
 }
+
 const SECRET_KEY = /secret|password|token|authorization|cookie|verifier|code$/i;
 
 export interface LoggerOptions {

@@ -10,7 +10,6 @@ export function isOwnCookieName(name: string): boolean {
   return OWN_PREFIXES.some((p) => n.startsWith(p));
 }
 
-
 function headerValues(v: string | string[] | undefined): string[] {
   if (v === undefined) return [];
   return Array.isArray(v) ? v : [v];

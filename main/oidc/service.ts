@@ -10,9 +10,7 @@ import { fetchTrustingCa } from './fetch.ts';
 import { renderPage } from './pages.ts';
 import { createSealer } from './seal.ts';
 import { createSingleUse } from './single-use.ts';
-
 import { CALLBACK_PATH, SIGNED_OUT_PATH } from './paths.ts';
-
 
 export interface OidcServiceOptions {
   /** 32 random bytes, persisted by the caller so restarts keep sessions valid. */

@@ -10,8 +10,8 @@ const MIN_BITS = 6; // 64 slots
 
 export class StreamTable<T extends { readonly id: number }> {
   private slots: (T | undefined)[] = new Array<T | undefined>(1 << MIN_BITS).fill(undefined);
+  /** The table has 2^bits slots. */
   private bits = MIN_BITS;
-  private mask = (1 << MIN_BITS) - 1;
   private count = 0;
   /**
    * The peer picks the ids of the streams it opens: a secret seed keeps it from choosing ids
@@ -28,8 +28,10 @@ export class StreamTable<T extends { readonly id: number }> {
   }
 
   get(id: number): T | undefined {
-    for (let i = this.home(id); ; i = (i + 1) & this.mask) {
-      const s = this.slots[i];
+    const { slots } = this;
+    const mask = slots.length - 1;
+    for (let i = this.home(id); ; i = (i + 1) & mask) {
+      const s = slots[i];
       if (s === undefined || s.id === id) return s;
     }
   }
@@ -42,7 +44,8 @@ export class StreamTable<T extends { readonly id: number }> {
   }
 
   delete(id: number): boolean {
-    const { slots, mask } = this;
+    const { slots } = this;
+    const mask = slots.length - 1;
     let i = this.home(id);
     for (;;) {
       const s = slots[i];
@@ -82,16 +85,16 @@ export class StreamTable<T extends { readonly id: number }> {
   }
 
   private place(stream: T): void {
+    const { slots } = this;
     let i = this.home(stream.id);
-    while (this.slots[i] !== undefined) i = (i + 1) & this.mask;
-    this.slots[i] = stream;
+    while (slots[i] !== undefined) i = (i + 1) & (slots.length - 1);
+    slots[i] = stream;
   }
 
   private resize(bits: number): void {
     const old = this.slots;
     this.slots = new Array<T | undefined>(1 << bits).fill(undefined);
     this.bits = bits;
-    this.mask = (1 << bits) - 1;
     for (const s of old) if (s !== undefined) this.place(s);
     // The old array may already be in the old generation: empty it, so it holds nothing alive.
     old.fill(undefined);

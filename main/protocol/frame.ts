@@ -25,15 +25,23 @@ export type FrameType = (typeof FrameType)[keyof typeof FrameType];
 export const Flag = { SYN: 1, ACK: 2, FIN: 4, RST: 8 } as const;
 
 /**
- * Largest payload of one frame: big enough for throughput, small enough to interleave streams
- * fairly. With our 12-byte header and ws's 4-byte one, a full frame is a 64 KiB message: the
- * size of one socket read, so the receiver usually gets it whole instead of copying two halves.
+ * Largest payload of one frame: big enough that a bulk transfer costs few sends, messages and
+ * writes per byte, small enough to interleave streams fairly (at 400 MB/s a full frame holds the
+ * connection for 0.6 ms). Measured against 64 KiB frames: 18% less CPU per 256 MiB each way.
+ * With our 12-byte header and ws's 10-byte one, a full frame is a 256 KiB message.
  */
-export const MAX_FRAME_PAYLOAD = 64 * 1024 - 16;
+export const MAX_FRAME_PAYLOAD = 256 * 1024 - 22;
 /** Largest WebSocket message (a batch of frames); also the `maxPayload` given to ws. */
 export const MAX_MESSAGE = 1024 * 1024;
-/** Default per-stream receive window. */
+/** A stream's receive window to begin with: what a reader that never reads may be sent. */
 export const INITIAL_WINDOW = 256 * 1024;
+/**
+ * How far the window of a stream whose reader keeps up may grow. At INITIAL_WINDOW a bulk
+ * stream gets only one full frame per credit round trip; four keep the pipe full.
+ */
+export const MAX_STREAM_WINDOW = 1024 * 1024;
+/** Growth beyond INITIAL_WINDOW that one session may have lent out over all its streams. */
+export const SESSION_WINDOW_BUDGET = 32 * 1024 * 1024;
 /** Headers and control payloads are small; anything larger is an attack or a bug. */
 export const MAX_META_PAYLOAD = 256 * 1024;
 

@@ -14,6 +14,7 @@ import {
   MAX_FRAME_PAYLOAD,
   MAX_MESSAGE,
   ProtocolError,
+  SESSION_WINDOW_BUDGET,
   type Frame,
 } from './frame.ts';
 import { MuxStream } from './stream.ts';
@@ -30,6 +31,8 @@ export interface SessionOptions {
   /** Declared dead when nothing at all arrived for heartbeatMs + toleranceMs. */
   toleranceMs?: number;
   maxStreams?: number;
+  /** Window growth this session may lend its streams in all (SESSION_WINDOW_BUDGET). */
+  windowBudget?: number;
   log?: Logger;
 }
 
@@ -45,9 +48,12 @@ export interface SessionEvents {
 const HIGH_WATER = 4 * 1024 * 1024;
 const MAX_WINDOW = 2 ** 31 - 1;
 const BIG_FRAME = 16 * 1024;
-/** Reused send buffers: room for one full DATA frame plus a batch of small ones. */
-const POOLED_SIZE = 2 * MAX_FRAME_PAYLOAD;
-const MAX_POOLED = 32;
+/**
+ * Reused send buffers: room for one full DATA frame plus a batch of small ones. Enough of them
+ * to cover HIGH_WATER in flight, so a steady transfer allocates none.
+ */
+const POOLED_SIZE = MAX_FRAME_PAYLOAD + 64 * 1024;
+const MAX_POOLED = Math.ceil(HIGH_WATER / MAX_FRAME_PAYLOAD);
 const sendBuffers: Buffer[] = [];
 
 export class MuxSession extends EventEmitter<SessionEvents> {
@@ -61,6 +67,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   private readonly streams = new StreamTable<MuxStream>();
   private readonly window: number;
   private readonly maxStreams: number;
+  private windowBudget: number;
   private nextId: number;
   private lastPeerId = 0;
   private urgent: Buffer[] = [];
@@ -80,6 +87,7 @@ export class MuxSession extends EventEmitter<SessionEvents> {
     this.ws = ws;
     this.window = opts.window ?? INITIAL_WINDOW;
     this.maxStreams = opts.maxStreams ?? 10_000;
+    this.windowBudget = opts.windowBudget ?? SESSION_WINDOW_BUDGET;
     this.nextId = opts.client ? 1 : 2;
     this.log = opts.log ?? silentLogger;
     ws.binaryType = 'nodebuffer';
@@ -180,6 +188,14 @@ export class MuxSession extends EventEmitter<SessionEvents> {
   /** @internal */
   forget(stream: MuxStream): void {
     this.streams.delete(stream.id);
+    this.windowBudget += stream.takeLent();
+  }
+
+  /** @internal up to `want` bytes of receive window, from what the budget has left */
+  lendWindow(want: number): number {
+    const n = Math.min(want, this.windowBudget);
+    this.windowBudget -= n;
+    return n;
   }
 
   // --- output ---

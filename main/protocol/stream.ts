@@ -10,7 +10,7 @@
 //   'error' when the peer reset it or the connection died; 'close' once it is over either way.
 // forward() (common/forward.ts) pipes it to and from Node streams.
 import { EventEmitter } from 'node:events';
-import { ErrorCode } from './frame.ts';
+import { ErrorCode, MAX_STREAM_WINDOW } from './frame.ts';
 import type { MuxSession } from './session.ts';
 
 /** Bytes a stream may queue beyond its send window before write() asks the writer to wait. */
@@ -57,7 +57,10 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
   private received = 0;
   private credited = 0;
   private readonly session: MuxSession;
-  private readonly window: number;
+  /** Receive window: starts at the session's, grows while the reader keeps up. */
+  private window: number;
+  /** Of which lent by the session's budget, given back when the stream is over. */
+  private lent = 0;
 
   constructor(session: MuxSession, id: number, window: number) {
     super();
@@ -225,13 +228,29 @@ export class MuxStream extends EventEmitter<MuxStreamEvents> {
   /**
    * Return credit for what the consumer has taken, in batches of a quarter window. Cannot
    * deadlock: a peer that has used the whole window is owed at least a quarter once we drain.
+   * When the consumer took everything as it came, the window (not the reader) limits the
+   * stream, so the window doubles, up to MAX_STREAM_WINDOW, as far as the session lends. A
+   * reader that falls behind keeps what it has: memory stays bounded by the initial windows
+   * plus the session's budget.
    */
   private maybeCredit(): void {
     if (this.finReceived || this.destroyed) return;
     const owed = this.received - this.inboxBytes - this.credited;
-    if (owed >= this.window / 4) {
-      this.credited += owed;
-      this.session.sendWindowUpdate(this.id, owed);
+    if (owed < this.window / 4) return;
+    let grow = 0;
+    if (this.inboxBytes === 0 && this.window < MAX_STREAM_WINDOW) {
+      grow = this.session.lendWindow(Math.min(this.window, MAX_STREAM_WINDOW - this.window));
+      this.window += grow;
+      this.lent += grow;
     }
+    this.credited += owed;
+    this.session.sendWindowUpdate(this.id, owed + grow);
+  }
+
+  /** @internal the stream is over: what it borrowed goes back to the session, once. */
+  takeLent(): number {
+    const n = this.lent;
+    this.lent = 0;
+    return n;
   }
 }

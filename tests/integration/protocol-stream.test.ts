@@ -145,7 +145,7 @@ test("window growth comes from the session's budget, which a finished stream giv
     assert.ok(first.unread > INITIAL_WINDOW && first.unread <= 2 * INITIAL_WINDOW, `first stream grew by the budget only (${first.unread} unread)`);
     const second = await windowAfterFlow(client, server, 8 * MAX_STREAM_WINDOW);
     assert.ok(second.unread <= INITIAL_WINDOW, `nothing left to lend (${second.unread} unread)`);
-    const closed = new Promise((r) => first.s.once('close', r)); // events.once would reject on the reset's 'error'
+    const closed = new Promise<void>((r) => first.s.once('close', () => r())); // events.once would reject on the reset's 'error'
     first.out.reset();
     await closed;
     const third = await windowAfterFlow(client, server, 8 * MAX_STREAM_WINDOW);

@@ -1,7 +1,9 @@
 // Interleaved rounds. This machine is a shared VM whose speed drifts by tens of percent within a
 // minute; measuring A for 10 s and then B for 10 s puts that drift into the ratio. Instead every
 // target runs in each round, in turn, and each reports its median round: a slow stretch then
-// hits every target alike, and one bad round moves no median.
+// hits every target alike, and one bad round moves no median. Ratios between targets are taken
+// within each round (the two ran seconds apart) and the median of those is reported: dividing
+// one target's median round by the other's would pair rounds a minute apart.
 import type { LoadResult } from './load.ts';
 import type { TransferResult } from './transfer.ts';
 
@@ -30,4 +32,13 @@ export function combineLoads(rounds: LoadResult[]): LoadResult {
 export function combineTransfers(rounds: TransferResult[]): TransferResult {
   const m = median(rounds.map((r) => r.mbPerSec));
   return { ...rounds[0]!, mbPerSec: m, seconds: rounds[0]!.bytes / m / 1e6 };
+}
+
+/**
+ * The median over rounds of a[i] / b[i]: the ratio of two targets measured in the same rounds.
+ * Null when either is missing or they do not have the same rounds.
+ */
+export function pairedRatio(a: number[] | undefined, b: number[] | undefined): number | null {
+  if (!a || !b || a.length === 0 || a.length !== b.length || b.some((x) => !(x > 0))) return null;
+  return median(a.map((x, i) => x / b[i]!));
 }

@@ -147,6 +147,7 @@ async function main(): Promise<number> {
         const value = combineLoads(loads);
         if (value.errors > 0) results.notes.push(`${x.what}: ${value.errors} of ${value.requests} failed (${value.errorDetail})`);
         results.rounds[`small ${x.key} req/s`] = loads.map((l) => Math.round(l.reqPerSec));
+        results.rounds[`small ${x.key} p99 ms`] = loads.map((l) => l.p99Ms);
         const usPerReq = x.pid === undefined ? undefined : (cpuSec * 1e6) / value.requests;
         if (x.key === 'auth') {
           results.smallAuth = value;

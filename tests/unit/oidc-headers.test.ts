@@ -63,6 +63,9 @@ test('takeOwnCookies reads the session values and strips every Gatehouse cookie 
   const otherAction: HeaderMap = { cookie: '__gatehouse_session_team=t' };
   assert.deepEqual(takeOwnCookies(otherAction, '__gatehouse_session'), [], "another action's cookie is not this one's");
   assert.equal(otherAction['cookie'], undefined, 'but the app still never sees it');
+  const ragged: HeaderMap = { cookie: ';; _ga=1;;__gatehouse_session=s; ; _x ;' };
+  assert.deepEqual(takeOwnCookies(ragged, '__gatehouse_session'), ['s'], 'empty parts and spaces between them are skipped');
+  assert.equal(ragged['cookie'], '_ga=1; _x', 'cookies starting with _ that are not ours are kept');
   const foreign: HeaderMap = { cookie: 'app=1' };
   assert.deepEqual(takeOwnCookies(foreign, '__gatehouse_session'), []);
   assert.equal(foreign['cookie'], 'app=1');

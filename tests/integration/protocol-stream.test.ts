@@ -114,12 +114,14 @@ async function windowAfterFlow(client: MuxSession, server: MuxSession, flow: num
   s.pause();
   for (let i = 0; i < (2 * MAX_STREAM_WINDOW) / (64 * 1024); i++) out.write(Buffer.alloc(64 * 1024));
   let last = -1;
-  // Settled: nothing more arrives once the window is used up.
+  let still = 0;
+  // Settled: nothing more arrives once the window is used up (unchanged for 300 ms, so a busy
+  // machine's pause is not taken for it).
   const settled = () => {
     const now = s.readableLength;
-    const same = now === last && now > 0;
+    still = now === last && now > 0 ? still + 1 : 0;
     last = now;
-    return same;
+    return still >= 3;
   };
   assert.ok(await waitFor(settled, 10_000, 100), 'the unread bytes settle');
   return { unread: s.readableLength, out, s };

@@ -21,12 +21,8 @@ export const HANDOFF_PATH = `${RESERVED_PREFIX}handoff`;
  * which URL parsing would drop.)
  */
 export function mayBeReserved(target: string): boolean {
-  let end = target.length;
-  const q = target.indexOf('?');
-  if (q >= 0) end = q;
-  const h = target.indexOf('#');
-  if (h >= 0 && h < end) end = h;
-  const path = end === target.length ? target : target.slice(0, end);
+  const end = target.search(/[?#]/);
+  const path = end < 0 ? target : target.slice(0, end);
   return path.includes('%') || path.includes('\\') || /gatehouse/i.test(path);
 }
 

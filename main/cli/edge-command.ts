@@ -6,7 +6,7 @@ import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
 import { durationFlag, logLevelFlag, parseFlags, UsageError } from './flags.ts';
-import { startEdge, type Edge } from '../edge/edge.ts';
+import { EDGE_SERVER_OPTIONS, startEdge, type Edge } from '../edge/edge.ts';
 import { createSso } from '../edge/sso.ts';
 import { loadTokens, type TokenSet } from '../edge/authtokens.ts';
 import { createEdgeMetrics } from '../edge/metrics.ts';
@@ -86,7 +86,7 @@ export async function runEdge(cliArgv: string[]): Promise<number> {
     host: listenAt.host,
     port: listenAt.port,
     baseUrl,
-    server: tls ? https.createServer({ cert: tls.cert, key: tls.key, maxHeaderSize: 16 * 1024, requestTimeout: 0, headersTimeout: 20_000, keepAliveTimeout: 65_000 }) : undefined,
+    server: tls ? https.createServer({ ...EDGE_SERVER_OPTIONS, cert: tls.cert, key: tls.key }) : undefined,
     authorize: (t) => tokens.authorize(t),
     policyFactory: sso.policyFactory,
     edgeHandler: sso.handleEdgeRequest,

@@ -4,7 +4,7 @@
 //
 //   npm run bench [-- --seconds N] [--rounds N] [--only rss,small,auth,transfer] [--profile]
 //     --seconds N   small-GET measurement per target, split over the rounds (default 12)
-//     --rounds N    interleaved rounds per workload; each target reports its median (default 3)
+//     --rounds N    interleaved rounds per workload; each target reports its median (default 6)
 //     --only LIST   run only these workloads (e.g. to profile one of them)
 //     --profile     run the Gatehouse processes under `node --cpu-prof` and print their top frames
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { startGatehouse, type Gatehouse } from './gatehouse.ts';
 import { request } from './http-client.ts';
 import { runLoad, type LoadOptions, type LoadResult, type Target } from './load.ts';
-import { combineLoads, combineTransfers } from './rounds.ts';
+import { combineLoads, combineTransfers, inTurn } from './rounds.ts';
 import { withCpu } from './cpu.ts';
 import { startNginx, type Nginx } from './nginx.ts';
 import { killAllSync, onCleanup, stopAll } from './procs.ts';
@@ -31,7 +31,7 @@ import type { AuthSetup } from './auth.ts';
 const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '12' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '6' },
     only: { type: 'string', default: 'rss,small,auth,transfer' },
     profile: { type: 'boolean', default: false },
   },
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
       for (const x of smallTargets) await runLoad(wrk, x.t, { ...load, seconds: WARMUP_SECONDS });
       const runs = new Map<string, { loads: LoadResult[]; cpuSec: number }>(smallTargets.map((x) => [x.key, { loads: [], cpuSec: 0 }]));
       for (let round = 0; round < ROUNDS; round++) {
-        for (const x of smallTargets) {
+        for (const x of inTurn(smallTargets, round)) {
           const t = await targetOf(x);
           const r = await withCpu(x.pid, () => runLoad(wrk, t, load));
           runs.get(x.key)!.loads.push(r.value);
@@ -174,7 +174,7 @@ async function main(): Promise<number> {
       const ups = new Map<Via, TransferResult[]>();
       const cpu = new Map<Via, { down: number; up: number }>();
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [name, t] of vias) {
+        for (const [name, t] of inTurn(vias, round)) {
           const down = await withCpu(proxyPid[name], () => download(tools.curl!, t, BODY_BYTES));
           const up = await withCpu(proxyPid[name], () => upload(tools.curl!, t, file, BODY_BYTES));
           downs.set(name, [...(downs.get(name) ?? []), down.value]);

@@ -1,7 +1,7 @@
 // The bench's ratios between targets: taken within each round, so drift between rounds cancels.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pairedRatio } from '../../bench/rounds.ts';
+import { inTurn, pairedRatio } from '../../bench/rounds.ts';
 import { targets, type Results } from '../../bench/report.ts';
 
 test('pairedRatio is the median of the per-round ratios', () => {
@@ -37,4 +37,15 @@ test('targets pair rounds where they have them, and fall back to the medians', (
   delete r.rounds['small auth req/s'];
   assert.equal(sso().value, 100 / 120);
   assert.equal(sso().status, 'MISS');
+});
+
+test('inTurn runs the targets forwards, then backwards, round after round', () => {
+  const t = ['direct', 'gatehouse', 'auth', 'nginx'];
+  assert.deepEqual(inTurn(t, 0), t);
+  assert.deepEqual(inTurn(t, 1), ['nginx', 'auth', 'gatehouse', 'direct']);
+  assert.deepEqual(inTurn(t, 4), t);
+  // Each target's slot averages out over two rounds: no target always runs first.
+  const slots = t.map((x) => [0, 1].reduce((n, r) => n + inTurn(t, r).indexOf(x), 0));
+  assert.deepEqual(new Set(slots), new Set([3]));
+  assert.deepEqual(t, ['direct', 'gatehouse', 'auth', 'nginx'], 'the caller\'s list is left as it was');
 });

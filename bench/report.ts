@@ -1,7 +1,7 @@
 // The bench's output: the comparison table, the issue's targets with PASS/MISS, and the JSON.
 import type { LoadResult } from './load.ts';
 import type { TransferResult } from './transfer.ts';
-import { pairedRatio } from './rounds.ts';
+import { pairedRatio, roundKey, type RoundUnit, type RoundWorkload } from './rounds.ts';
 
 export type Via = 'direct' | 'gatehouse' | 'nginx';
 type PerVia<T> = Partial<Record<Via, T>>;
@@ -52,14 +52,16 @@ export function targets(r: Results): Target[] {
     status: value === null ? 'n/a' : value <= max ? 'PASS' : 'MISS',
   });
   // Round by round where the rounds are there (see rounds.ts); else the medians' ratio.
-  const paired = (a: string, b: string, fallback: number | null) => pairedRatio(r.rounds[a], r.rounds[b]) ?? fallback;
+  const paired = (workload: RoundWorkload, unit: RoundUnit, a: string, b: string, medians: number | null) =>
+    pairedRatio(r.rounds[roundKey(workload, a, unit)], r.rounds[roundKey(workload, b, unit)]) ?? medians;
+  const { small, download, upload } = r;
   return [
-    atLeast('small GET req/s vs nginx', paired('small gatehouse req/s', 'small nginx req/s', ratio(r.small.gatehouse?.reqPerSec, r.small.nginx?.reqPerSec)), 0.4),
-    atMost('small GET p99 vs nginx', paired('small gatehouse p99 ms', 'small nginx p99 ms', ratio(r.small.gatehouse?.p99Ms, r.small.nginx?.p99Ms)), 3),
-    atLeast('256 MiB download vs nginx', paired('download gatehouse MB/s', 'download nginx MB/s', ratio(r.download.gatehouse?.mbPerSec, r.download.nginx?.mbPerSec)), 0.7),
-    atLeast('256 MiB upload vs nginx', paired('upload gatehouse MB/s', 'upload nginx MB/s', ratio(r.upload.gatehouse?.mbPerSec, r.upload.nginx?.mbPerSec)), 0.7),
+    atLeast('small GET req/s vs nginx', paired('small', 'req/s', 'gatehouse', 'nginx', ratio(small.gatehouse?.reqPerSec, small.nginx?.reqPerSec)), 0.4),
+    atMost('small GET p99 vs nginx', paired('small', 'p99 ms', 'gatehouse', 'nginx', ratio(small.gatehouse?.p99Ms, small.nginx?.p99Ms)), 3),
+    atLeast('256 MiB download vs nginx', paired('download', 'MB/s', 'gatehouse', 'nginx', ratio(download.gatehouse?.mbPerSec, download.nginx?.mbPerSec)), 0.7),
+    atLeast('256 MiB upload vs nginx', paired('upload', 'MB/s', 'gatehouse', 'nginx', ratio(upload.gatehouse?.mbPerSec, upload.nginx?.mbPerSec)), 0.7),
     atMost('RSS growth per open stream', r.rss ? r.rss.growthKiBPerStream : null, 64, ' KiB'),
-    atLeast('authenticated req/s vs unauthenticated', paired('small auth req/s', 'small gatehouse req/s', ratio(r.smallAuth?.reqPerSec, r.small.gatehouse?.reqPerSec)), 0.9),
+    atLeast('authenticated req/s vs unauthenticated', paired('small', 'req/s', 'auth', 'gatehouse', ratio(r.smallAuth?.reqPerSec, small.gatehouse?.reqPerSec)), 0.9),
   ];
 }
 

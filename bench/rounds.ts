@@ -6,8 +6,8 @@
 // one target's median round by the other's would pair rounds a minute apart.
 // Many short rounds beat a few long ones: six of 2 s keep two targets' slices 2 s apart, and the
 // order turns around every round (A B C, C B A, ...) so a steady drift within a round favours
-// no target. Measured on this VM, per-round SSO/plain ratios spread 0.67 - 1.84 with 3 rounds
-// of 4 s, and 0.86 - 0.94 with 6 rounds of 2 s.
+// no target. Measured on this VM (SSO/plain): over 38 runs of 3 rounds of 4 s, a run's result
+// ranged 0.79 - 1.01; over 20 runs of 6 rounds of 2 s, 0.86 - 1.00.
 import type { LoadResult } from './load.ts';
 import type { TransferResult } from './transfer.ts';
 
@@ -50,4 +50,12 @@ export function pairedRatio(a: number[] | undefined, b: number[] | undefined): n
 /** The targets of one round, in turn: forwards in even rounds, backwards in odd ones. */
 export function inTurn<T>(targets: readonly T[], round: number): readonly T[] {
   return round % 2 ? [...targets].reverse() : targets;
+}
+
+export type RoundWorkload = 'small' | 'download' | 'upload';
+export type RoundUnit = 'req/s' | 'p99 ms' | 'MB/s';
+
+/** Where Results.rounds keeps one target's per-round values, e.g. `small gatehouse req/s`. */
+export function roundKey(workload: RoundWorkload, who: string, unit: RoundUnit): string {
+  return `${workload} ${who} ${unit}`;
 }

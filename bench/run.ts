@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { startGatehouse, type Gatehouse } from './gatehouse.ts';
 import { request } from './http-client.ts';
 import { runLoad, type LoadOptions, type LoadResult, type Target } from './load.ts';
-import { combineLoads, combineTransfers, inTurn } from './rounds.ts';
+import { combineLoads, combineTransfers, inTurn, roundKey } from './rounds.ts';
 import { withCpu } from './cpu.ts';
 import { startNginx, type Nginx } from './nginx.ts';
 import { killAllSync, onCleanup, stopAll } from './procs.ts';
@@ -146,8 +146,8 @@ async function main(): Promise<number> {
         const { loads, cpuSec } = runs.get(x.key)!;
         const value = combineLoads(loads);
         if (value.errors > 0) results.notes.push(`${x.what}: ${value.errors} of ${value.requests} failed (${value.errorDetail})`);
-        results.rounds[`small ${x.key} req/s`] = loads.map((l) => Math.round(l.reqPerSec));
-        results.rounds[`small ${x.key} p99 ms`] = loads.map((l) => l.p99Ms);
+        results.rounds[roundKey('small', x.key, 'req/s')] = loads.map((l) => Math.round(l.reqPerSec));
+        results.rounds[roundKey('small', x.key, 'p99 ms')] = loads.map((l) => l.p99Ms);
         const usPerReq = x.pid === undefined ? undefined : (cpuSec * 1e6) / value.requests;
         if (x.key === 'auth') {
           results.smallAuth = value;
@@ -186,8 +186,8 @@ async function main(): Promise<number> {
       for (const [name] of vias) {
         results.download[name] = combineTransfers(downs.get(name)!);
         results.upload[name] = combineTransfers(ups.get(name)!);
-        results.rounds[`download ${name} MB/s`] = downs.get(name)!.map((d) => Math.round(d.mbPerSec));
-        results.rounds[`upload ${name} MB/s`] = ups.get(name)!.map((d) => Math.round(d.mbPerSec));
+        results.rounds[roundKey('download', name, 'MB/s')] = downs.get(name)!.map((d) => Math.round(d.mbPerSec));
+        results.rounds[roundKey('upload', name, 'MB/s')] = ups.get(name)!.map((d) => Math.round(d.mbPerSec));
         if (proxyPid[name] !== undefined) {
           results.cpu.downloadMs[name] = (cpu.get(name)!.down * 1000) / ROUNDS;
           results.cpu.uploadMs[name] = (cpu.get(name)!.up * 1000) / ROUNDS;

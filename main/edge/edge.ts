@@ -21,7 +21,6 @@ import { delay, waitFor } from '../common/wait.ts';
 import type { EdgeStats } from './types.ts';
 import { CALLBACK_PATH, LOGIN_PATH } from '../oidc/paths.ts';
 
-
 /**
  * The edge's HTTP server settings, plain or TLS. optimizeEmptyRequests (Node 24.12+, ignored
  * before): a request without Content-Length or Transfer-Encoding starts out ended, so the usual

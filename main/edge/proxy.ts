@@ -51,7 +51,7 @@ export async function proxyRequest(env: ProxyEnv, t: Tunnel, req: IncomingMessag
   // else just the headers the request phase added (a rolled session cookie), so the rest of
   // the context is garbage before the app answers.
   let ctx = ready.ctx;
-  let addToResponse: string[] = [];
+  let addToResponse: string[] = ready.setCookie ? ['set-cookie', ready.setCookie] : [];
   if (ctx && !t.policy?.hasResponseRules) {
     addToResponse = mapToFlat(ctx.responseHeaders);
     ctx = null;
@@ -141,8 +141,10 @@ export async function proxyUpgrade(env: ProxyEnv, t: Tunnel, req: IncomingMessag
 interface Prepared {
   session: MuxSession;
   head: Buffer;
-  /** The policy's request context, when the tunnel has a policy. */
+  /** The policy's request context, when the tunnel has a policy and it needed one. */
   ctx: EdgeRequestContext | null;
+  /** A rolled session cookie from a signed-in shortcut, for the response. */
+  setCookie?: string | null;
 }
 
 /**
@@ -162,6 +164,12 @@ function prepare(
 ): Prepared | null | Promise<Prepared | null> {
   const headers = requestHeaders(req.rawHeaders, req.headers.connection, upgrade);
   if (!t.policy) return toAgent(null, headers);
+  const signedIn = t.policy.admitSignedIn?.(headers, req.url ?? '/');
+  if (signedIn) {
+    const ready = toAgent(null, headers);
+    if (ready) ready.setCookie = signedIn.setCookie;
+    return ready;
+  }
   const ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, upgrade);
   const failed = (err: unknown): null => {
     env.log.error('traffic policy failed', { tunnel: t.name, rid, err: err as Error });

@@ -1,6 +1,6 @@
 // The openid-connect action at the edge: reserved paths, the session check, the redirect or 401
 // for visitors without a session, allow-lists, identity headers, and the rolling session cookie.
-import type { HeaderMap, HttpRequestAction, Identity, OpenIdConnectConfig, Reply, RequestContext, TunnelRef } from '../policy/types.ts';
+import type { HeaderMap, HttpRequestAction, Identity, OpenIdConnectConfig, Reply, RequestContext, SignedIn, TunnelRef } from '../policy/types.ts';
 import { isAllowed } from './access.ts';
 import {
   type ActionEntry,
@@ -114,12 +114,7 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
 
   /** `changed`: the session was refreshed and must be saved even if it is not due to roll. */
   function admit(ctx: RequestContext, session: SessionData, now: number, changed: boolean): void {
-    let k = known.get(session);
-    if (!k) {
-      const identity = Object.freeze(identityOf(session));
-      k = { identity, headers: identityHeaders(identity), allowed: isAllowed(identity, config.allow), rolledAt: -1, rolled: null };
-      known.set(session, k);
-    }
+    const k = knownOf(session);
     const { identity } = k;
     if (!k.allowed) {
       sh.log.info('access denied', { host: tunnel.hostname, sub: identity.id, email: identity.email });
@@ -129,15 +124,68 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     ctx.identity = identity;
     // gate() stripped any visitor copies before this action looked at the request.
     Object.assign(ctx.headers, k.headers);
-    if (!changed && now - session.last < rollAfter) return;
-    // Re-sealed with `last: now`. A client that ignores Set-Cookie (a script, a load tester)
-    // keeps sending the stale cookie: seal it once per second, not once per request.
-    // (A refreshed session is a new object, so its record has not rolled yet.)
+    const line = rolledCookie(k, session, now, changed);
+    if (line) appendSetCookie(ctx.responseHeaders, line);
+  }
+
+  /**
+   * The common case without a request context: a visitor whose cookie opens a live session that
+   * may enter, on the edge's flat header list. Decides exactly as gate() + admit() would; anything
+   * else (no session, a userinfo check due, a denial, a reserved path) returns null with the list
+   * untouched, and the request goes through run().
+   */
+  function admitFlat(headers: string[], target: string): SignedIn | null {
+    if (isReservedTarget(target)) return null;
+    let cookie: string | string[] | undefined;
+    for (let i = 0; i < headers.length; i += 2) {
+      if (!isCookieName(headers[i]!)) continue;
+      const v = headers[i + 1]!;
+      cookie = cookie === undefined ? v : [...[cookie].flat(), v];
+    }
+    if (cookie === undefined) return null;
+    const jar: HeaderMap = { cookie };
+    const now = nowSec();
+    const session = openSession(takeOwnCookies(jar, e.sessionCookie), { sealer: sh.sealer, host: tunnel.hostname, cookieName: e.sessionCookie, cfg: e.cfg, limits, now });
+    if (!session || (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec)) return null;
+    const k = knownOf(session);
+    if (!k.allowed) return null;
+    // Let in: Gatehouse's cookies out (the app's stay, as one header), the identity headers in.
+    let at = -1;
+    for (let i = headers.length - 2; i >= 0; i -= 2) {
+      if (!isCookieName(headers[i]!)) continue;
+      headers.splice(i, 2);
+      at = i;
+    }
+    if (jar['cookie'] !== undefined) headers.splice(at, 0, 'cookie', jar['cookie'] as string);
+    for (let i = 0; i < k.flat.length; i++) headers.push(k.flat[i]!);
+    return { setCookie: rolledCookie(k, session, now, false) };
+  }
+
+  /** What follows from an opened session, worked out on its first request. */
+  function knownOf(session: SessionData): Known {
+    let k = known.get(session);
+    if (!k) {
+      const identity = Object.freeze(identityOf(session));
+      const headers = identityHeaders(identity);
+      k = { identity, headers, flat: Object.entries(headers).flat(), allowed: isAllowed(identity, config.allow), rolledAt: -1, rolled: null };
+      known.set(session, k);
+    }
+    return k;
+  }
+
+  /**
+   * The session re-sealed with `last: now` when it is due to roll (or `changed`), else null. A
+   * client that ignores Set-Cookie (a script, a load tester) keeps sending the stale cookie: seal
+   * it once per second, not once per request. (A refreshed session is a new object, so its
+   * record has not rolled yet.)
+   */
+  function rolledCookie(k: Known, session: SessionData, now: number, changed: boolean): string | null {
+    if (!changed && now - session.last < rollAfter) return null;
     if (k.rolledAt !== now) {
       k.rolled = fitSessionCookie(sh, e, { ...session, last: now });
       k.rolledAt = now;
     }
-    if (k.rolled) appendSetCookie(ctx.responseHeaders, k.rolled);
+    return k.rolled;
   }
 
   async function unauthenticatedReply(ctx: RequestContext, sent: Cookies): Promise<Reply> {
@@ -165,6 +213,7 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
   return {
     type: 'openid-connect',
     run,
+    admitFlat,
     async ready() {
       await e.discovery.get();
     },
@@ -173,6 +222,8 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     },
   };
 }
+
+const isCookieName = (name: string) => name.length === 6 && name.toLowerCase() === 'cookie';
 
 function header(ctx: RequestContext, name: string): string {
   const v = ctx.headers[name];
@@ -203,6 +254,8 @@ type Cookies = HeaderMap['cookie'];
 interface Known {
   identity: Identity;
   headers: Record<string, string>;
+  /** The same, names and values alternating. */
+  flat: string[];
   allowed: boolean;
   rolledAt: number;
   rolled: string | null;

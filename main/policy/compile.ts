@@ -62,9 +62,14 @@ export function compilePolicy(policy: ValidatedPolicy, deps: CompileDeps): HttpP
     }
   };
 
+  // One unconditional action, nothing after it: its own shortcut decides a signed-in request.
+  const only = requestRules.length === 1 && !requestRules[0]!.rule.expressions.length && requestRules[0]!.steps.length === 1 ? requestRules[0]!.steps[0]! : null;
+  const shortcut = only?.admitFlat && !responseRules.length ? only.admitFlat : undefined;
+
   return {
     hasResponseRules: responseRules.length > 0,
     onRequest: (ctx) => runFrom(ctx, bindingsFor(ctx), 0, 0),
+    ...(shortcut ? { admitSignedIn: shortcut } : {}),
 
     onResponse(ctx, res) {
       if (!responseRules.length) return;

@@ -29,10 +29,11 @@ interface Res {
   body: string;
 }
 
-function request(host: string, path: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<Res> {
+/** `raw`: headers as names and values alternating, sent as they are (repeated names stay separate lines). */
+function request(host: string, path: string, opts: { method?: string; headers?: Record<string, string>; raw?: string[] } = {}): Promise<Res> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: edge.port, path, method: opts.method ?? 'GET', headers: { host, ...opts.headers } },
+      { host: '127.0.0.1', port: edge.port, path, method: opts.method ?? 'GET', headers: opts.raw ? ['host', host, ...opts.raw] : { host, ...opts.headers } },
       (res) => {
         let body = '';
         res.setEncoding('utf8');
@@ -183,6 +184,16 @@ describe('sessions', { timeout: 60_000 }, () => {
     assert.equal(seen.headers['cookie'], 'a=1; b=2');
     assert.ok(!Object.keys(seen.headers).some((k) => k.includes('_')));
     assert.ok(!res.body.includes('forged') && !res.body.includes('admin') && !res.body.includes('root'));
+  });
+
+  test('a session in the second of two Cookie lines passes; Gatehouse cookies leave both lines', async () => {
+    const res = await request(host('app1'), '/me', {
+      raw: ['cookie', 'a=1; __gatehouse_txn=x', 'Cookie', `${sessionCookie('app1')}; b=2`],
+    });
+    assert.equal(res.status, 200);
+    const seen = JSON.parse(res.body) as { headers: Record<string, string> };
+    assert.equal(seen.headers['x-forwarded-email'], 'dana@example.com');
+    assert.equal(seen.headers['cookie'], 'a=1; b=2');
   });
 
   test('an upgrade with a session passes the gate', async () => {

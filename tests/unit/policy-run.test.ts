@@ -311,3 +311,27 @@ test('compile passes each openid-connect config to main/oidc once, and close() r
   policy.close();
   assert.deepEqual(closed, ['one']);
 });
+
+test('the signed-in shortcut is offered only when the whole policy is one unconditional openid-connect action', () => {
+  const calls: string[][] = [];
+  const withShortcut = (config: OpenIdConnectConfig): HttpRequestAction => ({
+    ...fakeOidc({})(config),
+    admitFlat: (headers) => (calls.push(headers), { setCookie: null }),
+  });
+  const compile = (yaml: string) => compilePolicy(validatePolicy(parsePolicyText(yaml, 'policy.yaml')), { createOidcAction: withShortcut });
+  const oidc = `{ type: openid-connect, config: { issuer_url: 'https://idp.example/', client_id: app } }`;
+
+  const alone = compile(`on_http_request:\n  - actions: [${oidc}]`);
+  assert.deepEqual(alone.admitSignedIn?.(['cookie', 'x=1'], '/'), { setCookie: null });
+  assert.deepEqual(calls, [['cookie', 'x=1']], "the shortcut is the action's own");
+
+  // Anything that must still see the request (or the response) keeps the full policy run.
+  for (const yaml of [
+    `on_http_request:\n  - actions: [${oidc}, { type: deny }]`,
+    `on_http_request:\n  - actions: [${oidc}]\n  - actions: [{ type: deny }]`,
+    `on_http_request:\n  - expressions: ["req.method == 'GET'"]\n    actions: [${oidc}]`,
+    `on_http_request:\n  - actions: [${oidc}]\non_http_response:\n  - actions: [{ type: add-headers, config: { headers: { x-a: b } } }]`,
+    `on_http_request:\n  - actions: [{ type: deny }]`,
+  ])
+    assert.equal(compile(yaml).admitSignedIn, undefined, yaml);
+});

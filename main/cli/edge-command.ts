@@ -5,6 +5,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFile } from 'node:fs/promises';
 import YAML from 'yaml';
+import { stopSignal } from './stop-signal.ts';
 import { durationFlag, logLevelFlag, parseFlags, UsageError } from './flags.ts';
 import { EDGE_SERVER_OPTIONS, startEdge, type Edge } from '../edge/edge.ts';
 import { createSso } from '../edge/sso.ts';
@@ -101,34 +102,26 @@ export async function runEdge(cliArgv: string[]): Promise<number> {
   let ready = true;
   const admin = values['admin-addr'] === 'false' ? null : await startAdmin(...hostPort(values['admin-addr']), metrics, () => ready);
   const redirect = values['http-listen'] ? await startRedirect(values['http-listen'], baseUrl) : null;
+  const signal = stopSignal();
+  process.on('SIGHUP', () => {
+    loadTokens(tokensFile).then(
+      (t) => {
+        tokens = t;
+        log.info('authtokens reloaded', { tokens: t.size });
+      },
+      (err: Error) => log.error('authtokens not reloaded; keeping the previous set', { err }),
+    );
+  });
   log.info('edge listening', { url: baseUrl, listen: values.listen, admin: admin?.url, tunnels: `${scheme}://<name>.${domain}`, callback: sso.redirectUri, tokens: tokens.size });
   console.error(`Gatehouse edge on ${values.listen}: tunnels at ${scheme}://<name>.${domain}, Redirect URI ${sso.redirectUri}${admin ? `, admin ${admin.url}` : ''}`);
 
-  return new Promise<number>((resolve) => {
-    process.on('SIGHUP', () => {
-      loadTokens(tokensFile).then(
-        (t) => {
-          tokens = t;
-          log.info('authtokens reloaded', { tokens: t.size });
-        },
-        (err: Error) => log.error('authtokens not reloaded; keeping the previous set', { err }),
-      );
-    });
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) process.exit(130);
-      stopping = true;
-      ready = false;
-      log.info('shutting down: no new connections, draining', { signal, graceMs: grace });
-      await edge!.close(grace);
-      await redirect?.close();
-      await admin?.close();
-      log.info('stopped');
-      resolve(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-  });
+  log.info('shutting down: no new connections, draining', { signal: await signal, graceMs: grace });
+  ready = false;
+  await edge.close(grace);
+  await redirect?.close();
+  await admin?.close();
+  log.info('stopped');
+  return 0;
 }
 
 /** `--config edge.yaml` as flags, placed before the command line's own so those win. */

@@ -1,6 +1,7 @@
 // `gatehouse http <addr>`: an agent plus (by default) an embedded edge in this process, the
 // agent API on the web address, and ngrok's status screen or log lines.
 import { durationFlag, logLevelFlag, parseFlags, UsageError } from './flags.ts';
+import { stopSignal } from './stop-signal.ts';
 import { agentUrlFor } from '../agent/edge-url.ts';
 import { Agent, type EdgeTarget } from '../agent/agent.ts';
 import { parseLocalAddr } from '../agent/local-addr.ts';
@@ -117,6 +118,7 @@ export async function runHttp(argv: string[]): Promise<number> {
   // The Redirect URI to register at the IdP: the embedded edge's, or the standalone edge's own host.
   const redirectUri = policy ? (embedded?.redirectUri ?? (agent.edgeBaseUrl && agent.edgeBaseUrl + CALLBACK_PATH)) : undefined;
 
+  const signal = stopSignal();
   let screen: NodeJS.Timeout | null = null;
   if (tty) {
     const draw = () =>
@@ -145,24 +147,13 @@ export async function runHttp(argv: string[]): Promise<number> {
     if (api) console.log(`Web Interface                 ${api.url}`);
   }
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) {
-        process.exit(130); // second Ctrl-C: leave now
-      }
-      stopping = true;
-      if (screen) clearInterval(screen);
-      log.info('shutting down', { signal });
-      // Stop accepting at the edge first, so in-flight requests finish through the agent.
-      await Promise.all([embedded?.close(grace), agent.close(grace)]);
-      await api?.close();
-      stats.stop();
-      resolve(0);
-    };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
-  });
+  log.info('shutting down', { signal: await signal });
+  if (screen) clearInterval(screen);
+  // Stop accepting at the edge first, so in-flight requests finish through the agent.
+  await Promise.all([embedded?.close(grace), agent.close(grace)]);
+  await api?.close();
+  stats.stop();
+  return 0;
 }
 
 function makeLogger(dest: string | undefined, format: string, level: string): Logger {

@@ -1,6 +1,7 @@
 // `gatehouse start`: the app without a window. The same service and renderer as the desktop
 // app, served on a loopback web address. Also how Gatehouse runs in a container.
 import { logLevelFlag, parseFlags, UsageError } from './flags.ts';
+import { stopSignal } from './stop-signal.ts';
 import { createAppService } from '../app/service.ts';
 import { startWebServer } from '../app/web-server.ts';
 import { createLogger } from '../common/log.ts';
@@ -35,17 +36,13 @@ export async function runStart(argv: string[]): Promise<number> {
     await service.close();
     throw err;
   }
+  const signal = stopSignal();
   console.log(`Web Interface                 ${server.url}`);
   const info = await service.getInfo();
   if (info.edge.status === 'error') console.log(`Edge                          ${info.edge.reason}`);
   else if (info.redirectUri) console.log(`Redirect URI                  ${info.redirectUri}`);
-  return new Promise<number>((resolve) => {
-    const stop = async () => {
-      await server.close();
-      await service.close();
-      resolve(0);
-    };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
-  });
+  await signal;
+  await server.close();
+  await service.close();
+  return 0;
 }

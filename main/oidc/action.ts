@@ -150,6 +150,8 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     const k = knownOf(session);
     if (!k.allowed) return null;
     // Let in: Gatehouse's cookies out (the app's stay, as one header), the identity headers in.
+    // No visitor copies to strip, unlike gate(): the edge's header filter removed them, and no
+    // other action ran (the shortcut exists only for a policy of this one action).
     let at = -1;
     for (let i = headers.length - 2; i >= 0; i -= 2) {
       if (!isCookieName(headers[i]!)) continue;

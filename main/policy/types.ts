@@ -92,8 +92,8 @@ export interface HttpPolicy {
   onRequest(ctx: RequestContext): Promise<void> | void;
   /**
    * Present when the policy is a single openid-connect action (the `--oidc` flags, the JumpCloud
-   * guide's policy file): a signed-in request then skips the request context and the header
-   * map (about a third of the sign-in gate's cost per request). Null: run onRequest.
+   * guide's policy file): a signed-in request then needs no request context and no header map.
+   * Null: run onRequest.
    */
   readonly admitSignedIn?: (headers: string[], target: string) => SignedIn | null;
   onResponse(ctx: RequestContext, res: ResponseContext): void;

@@ -143,8 +143,8 @@ interface Prepared {
   head: Buffer;
   /** The policy's request context, when the tunnel has a policy and it needed one. */
   ctx: EdgeRequestContext | null;
-  /** A rolled session cookie from a signed-in shortcut, for the response. */
-  setCookie?: string | null;
+  /** A rolled session cookie from the signed-in shortcut, for the response. */
+  setCookie: string | null;
 }
 
 /**
@@ -163,13 +163,12 @@ function prepare(
   answer: (r: Reply) => void,
 ): Prepared | null | Promise<Prepared | null> {
   const headers = requestHeaders(req.rawHeaders, req.headers.connection, upgrade);
-  if (!t.policy) return toAgent(null, headers);
-  const signedIn = t.policy.admitSignedIn?.(headers, req.url ?? '/');
-  if (signedIn) {
-    const ready = toAgent(null, headers);
-    if (ready) ready.setCookie = signedIn.setCookie;
-    return ready;
-  }
+  // Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the
+  // policy does; a policy's sign-in action answers some of them.
+  const reserved = isReservedTarget(req.url ?? '/');
+  if (!t.policy) return toAgent(null, headers, null);
+  const signedIn = reserved ? null : t.policy.admitSignedIn?.(headers);
+  if (signedIn) return toAgent(null, headers, signedIn.setCookie);
   const ctx = new EdgeRequestContext(req, t, flatToMap(headers), clientIp, upgrade);
   const failed = (err: unknown): null => {
     env.log.error('traffic policy failed', { tunnel: t.name, rid, err: err as Error });
@@ -177,7 +176,7 @@ function prepare(
     return null;
   };
   const decided = (): Prepared | null => {
-    if (!ctx.replyValue) return toAgent(ctx, mapToFlat(ctx.headers));
+    if (!ctx.replyValue) return toAgent(ctx, mapToFlat(ctx.headers), null);
     answer(ctx.replyValue);
     return null;
   };
@@ -188,19 +187,18 @@ function prepare(
     return failed(err);
   }
 
-  function toAgent(ctx: EdgeRequestContext | null, headers: string[]): Prepared | null {
+  function toAgent(ctx: EdgeRequestContext | null, headers: string[], setCookie: string | null): Prepared | null {
     const refuse = (r: Reply): null => {
       answer(r);
       return null;
     };
-    // Gatehouse's own paths (`/.gatehouse/…`, in any spelling) never reach the app, whatever the policy did.
-    if (isReservedTarget(req.url ?? '/')) return refuse(pageReply(404, 'Not found', 'There is nothing at this address.'));
+    if (reserved) return refuse(pageReply(404, 'Not found', 'There is nothing at this address.'));
     const session = env.registry.pick(t);
     if (!session) return refuse(offlinePage(t));
     addForwarded(headers, clientIp, req.headers.host ?? t.hostname, env.scheme, rid);
     const head = encodedHead(env, t, { method: req.method ?? 'GET', url: req.url ?? '/', headers, tunnel: t.name, ...(upgrade ? { upgrade } : {}) });
     if (!head) return refuse(pageReply(500, 'Gatehouse error', 'A header of this request cannot be forwarded (it contains a NUL character).'));
-    return { session, head, ctx };
+    return { session, head, ctx, setCookie };
   }
 }
 

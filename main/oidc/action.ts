@@ -75,18 +75,22 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
     // The app never sees Gatehouse's cookies; the session cookie's values are read on the way out.
     // What the browser sent is kept for a login, which adds to its pending transactions.
     const sent = ctx.headers['cookie'];
-    const session = openSession(takeOwnCookies(ctx.headers, e.sessionCookie), {
-      sealer: sh.sealer,
-      host: tunnel.hostname,
-      cookieName: e.sessionCookie,
-      cfg: e.cfg,
-      limits,
-      now,
-    });
+    const session = takeSession(ctx.headers, now);
     if (!session) return noSession(ctx, sent, false);
-    if (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec) return refreshThenAdmit(ctx, sent, session, now);
+    if (refreshDue(session, now)) return refreshThenAdmit(ctx, sent, session, now);
     admit(ctx, session, now, false);
   }
+
+  /** The live session among the Cookie header's values, which leave without Gatehouse's cookies. */
+  function takeSession(headers: HeaderMap, now: number): SessionData | null {
+    const args = { sealer: sh.sealer, host: tunnel.hostname, cookieName: e.sessionCookie, cfg: e.cfg, limits, now };
+    return openSession(takeOwnCookies(headers, e.sessionCookie), args);
+  }
+
+  const refreshDue = (session: SessionData, now: number) => {
+    const every = config.userinfoRefreshIntervalSec ?? 0;
+    return every > 0 && now - session.ui >= every;
+  };
 
   async function refreshThenAdmit(ctx: RequestContext, sent: Cookies, session: SessionData, now: number): Promise<void> {
     const r = await refreshUserinfo(session, now);
@@ -130,35 +134,31 @@ export function createOidcAction(sh: OidcShared, config: OpenIdConnectConfig, tu
 
   /**
    * The common case without a request context: a visitor whose cookie opens a live session that
-   * may enter, on the edge's flat header list. Decides exactly as gate() + admit() would; anything
-   * else (no session, a userinfo check due, a denial, a reserved path) returns null with the list
-   * untouched, and the request goes through run().
+   * may enter, on the edge's flat header list, for a target that is not a reserved path (the edge
+   * checks that first). Decides exactly as gate() + admit() would; anything else (no session, a
+   * userinfo check due, a denial) returns null with the list untouched, for run().
    */
-  function admitFlat(headers: string[], target: string): SignedIn | null {
-    if (isReservedTarget(target)) return null;
-    let cookie: string | string[] | undefined;
+  function admitFlat(headers: string[]): SignedIn | null {
+    const lines: string[] = [];
+    let at = -1;
     for (let i = 0; i < headers.length; i += 2) {
       if (!isCookieName(headers[i]!)) continue;
-      const v = headers[i + 1]!;
-      cookie = cookie === undefined ? v : [...[cookie].flat(), v];
+      if (at < 0) at = i;
+      lines.push(headers[i + 1]!);
     }
-    if (cookie === undefined) return null;
-    const jar: HeaderMap = { cookie };
+    if (at < 0) return null;
+    const jar: HeaderMap = { cookie: lines };
     const now = nowSec();
-    const session = openSession(takeOwnCookies(jar, e.sessionCookie), { sealer: sh.sealer, host: tunnel.hostname, cookieName: e.sessionCookie, cfg: e.cfg, limits, now });
-    if (!session || (config.userinfoRefreshIntervalSec && now - session.ui >= config.userinfoRefreshIntervalSec)) return null;
+    const session = takeSession(jar, now);
+    if (!session || refreshDue(session, now)) return null;
     const k = knownOf(session);
     if (!k.allowed) return null;
-    // Let in: Gatehouse's cookies out (the app's stay, as one header), the identity headers in.
-    // No visitor copies to strip, unlike gate(): the edge's header filter removed them, and no
-    // other action ran (the shortcut exists only for a policy of this one action).
-    let at = -1;
-    for (let i = headers.length - 2; i >= 0; i -= 2) {
-      if (!isCookieName(headers[i]!)) continue;
-      headers.splice(i, 2);
-      at = i;
-    }
-    if (jar['cookie'] !== undefined) headers.splice(at, 0, 'cookie', jar['cookie'] as string);
+    // Let in: Gatehouse's cookies out (the app's stay, as one header at the first one's place),
+    // the identity headers in. No visitor copies to strip, unlike gate(): the edge's header
+    // filter removed them, and no other action ran (the shortcut exists only for this action alone).
+    for (let i = headers.length - 2; i >= at; i -= 2) if (isCookieName(headers[i]!)) headers.splice(i, 2);
+    const kept = jar['cookie'];
+    if (typeof kept === 'string') headers.splice(at, 0, 'cookie', kept);
     for (let i = 0; i < k.flat.length; i++) headers.push(k.flat[i]!);
     return { setCookie: rolledCookie(k, session, now, false) };
   }

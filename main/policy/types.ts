@@ -71,10 +71,11 @@ export interface HttpRequestAction {
   run(ctx: RequestContext): Promise<void> | void;
   /**
    * openid-connect's shortcut for a visitor with a live session, on the edge's flat header list
-   * (names and values alternating): when it lets them in, it takes Gatehouse's cookies out and
-   * adds the identity headers in place; null leaves the list untouched, for run().
+   * (names and values alternating) of a request whose target is not a reserved path: when it lets
+   * them in, it takes Gatehouse's cookies out and adds the identity headers in place; null leaves
+   * the list untouched, for run().
    */
-  admitFlat?(headers: string[], target: string): SignedIn | null;
+  admitFlat?(headers: string[]): SignedIn | null;
   /** Release timers or caches when the tunnel goes away. */
   close?(): void;
 }
@@ -95,7 +96,7 @@ export interface HttpPolicy {
    * guide's policy file): a signed-in request then needs no request context and no header map.
    * Null: run onRequest.
    */
-  readonly admitSignedIn?: (headers: string[], target: string) => SignedIn | null;
+  readonly admitSignedIn?: (headers: string[]) => SignedIn | null;
   onResponse(ctx: RequestContext, res: ResponseContext): void;
   close(): void;
 }

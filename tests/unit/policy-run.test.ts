@@ -322,7 +322,7 @@ test('the signed-in shortcut is offered only when the whole policy is one uncond
   const oidc = `{ type: openid-connect, config: { issuer_url: 'https://idp.example/', client_id: app } }`;
 
   const alone = compile(`on_http_request:\n  - actions: [${oidc}]`);
-  assert.deepEqual(alone.admitSignedIn?.(['cookie', 'x=1'], '/'), { setCookie: null });
+  assert.deepEqual(alone.admitSignedIn?.(['cookie', 'x=1']), { setCookie: null });
   assert.deepEqual(calls, [['cookie', 'x=1']], "the shortcut is the action's own");
 
   // Anything that must still see the request (or the response) keeps the full policy run.

@@ -6,7 +6,7 @@ import type { RequestContext, ResponseContext, SignedIn } from '../types.ts';
 export interface RequestStep {
   readonly type: string;
   run(ctx: RequestContext, vars: RequestBindings): void | Promise<void>;
-  admitFlat?(headers: string[], target: string): SignedIn | null;
+  admitFlat?(headers: string[]): SignedIn | null;
   close?(): void;
 }
 
